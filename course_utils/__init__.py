@@ -1,0 +1,45 @@
+"""course_utils — the small helper package shared by the 动手学大模型 notebooks.
+
+Import it FIRST in a notebook, before transformers: importing decides the world (real or smoke) and, in
+smoke mode, switches the Hugging Face libraries to offline so nothing ever waits on the network.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .checks import CheckFailed, check_close, check_contains, check_equal, check_shape, check_true
+from .data import load_course_dataset, load_jsonl
+from .env import (
+    Hardware,
+    can_train_4bit,
+    choose_precision,
+    detect_hardware,
+    get_device,
+    in_colab,
+    report_environment,
+    set_seed,
+    torch_dtype,
+    trainer_precision_flags,
+)
+from .errors import CourseError, NeedsGPUError, friendly_errors, require_gpu
+from .hub import course_cache_dir, hf_cache_dir, use_hf_mirror
+from .links import colab_badge
+from .mode import current_mode, is_smoke
+from .models import REGISTRY, describe_models, real_model_id, resolve_model
+from .plots import plot_heatmap, plot_loss, setup_chinese_font
+
+__version__ = "0.1.0"
+
+if os.environ.get("COURSE_HF_MIRROR", "").strip() in {"1", "true"}:
+    use_hf_mirror()
+current_mode()  # decide real/smoke now, before any Hugging Face library is imported
+
+__all__ = [
+    "REGISTRY", "CheckFailed", "CourseError", "Hardware", "NeedsGPUError", "can_train_4bit", "check_close",
+    "check_contains", "check_equal", "check_shape", "check_true", "choose_precision", "colab_badge",
+    "course_cache_dir", "current_mode", "describe_models", "detect_hardware", "friendly_errors", "get_device",
+    "hf_cache_dir", "in_colab", "is_smoke", "load_course_dataset", "load_jsonl", "plot_heatmap", "plot_loss",
+    "real_model_id", "report_environment", "require_gpu", "resolve_model", "set_seed", "setup_chinese_font",
+    "torch_dtype", "trainer_precision_flags", "use_hf_mirror",
+]

