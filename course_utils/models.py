@@ -22,7 +22,7 @@ from .hub import course_cache_dir
 from .mode import is_smoke
 
 # Bump when a builder changes, so that stale cached stand-ins are rebuilt.
-BUILD_VERSION = "3"
+BUILD_VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -107,8 +107,11 @@ def real_model_id(name: str) -> str:
 
 
 def _fingerprint() -> str:
-    """Changes when the builders or the bundled data change (the tiny vocabularies and baking use the data)."""
-    digest = hashlib.sha256(BUILD_VERSION.encode())
+    """Changes when the builders, the bundled data or transformers change (vocabularies and baking use the data)."""
+    from importlib.metadata import version
+
+    # the library version is part of the key: a checkpoint is saved in the format of the transformers that wrote it
+    digest = hashlib.sha256(f"{BUILD_VERSION}-{version('transformers')}".encode())
     for path in sorted(DATA_DIR.glob("*.jsonl")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

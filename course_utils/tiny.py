@@ -130,7 +130,8 @@ def _bake_classifier(model, tokenizer, rows: list[dict], steps: int, lr: float =
 
 def _bake_causal_lm(model, tokenizer, texts: list[str], steps: int, lr: float = 3e-3) -> None:
     """Teach the tiny causal LM the look of Chinese text, so its samples are not random bytes."""
-    ids = tokenizer("\n".join(texts), return_tensors="pt")["input_ids"][0]
+    pieces = tokenizer(texts)["input_ids"]  # one text at a time: no over-long sequence warning
+    ids = torch.tensor([token for piece in pieces for token in piece + [tokenizer.eos_token_id]])
     block = 64
     usable = (len(ids) // block) * block
     blocks = ids[:usable].view(-1, block)
