@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from course_utils import CheckFailed, check_close, check_contains, check_equal, check_shape, check_true
-from course_utils import links
+from course_utils import CheckFailed, check_close, check_contains, check_equal, check_shape, check_true, links
 
 
 def test_check_close_passes_and_prints(capsys) -> None:
