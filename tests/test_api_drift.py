@@ -45,9 +45,9 @@ REMOVED = {
     "group_by_length": "(removed in transformers 5)",
     "use_auth_token": "token",
     "torch_dtype": "dtype",
-    "load_in_4bit": "quantization_config=BitsAndBytesConfig(...)",
-    "load_in_8bit": "quantization_config=BitsAndBytesConfig(...)",
 }
+# removed only from these calls (BitsAndBytesConfig itself still takes them)
+REMOVED_IN = {"load_in_4bit": ("from_pretrained", "pipeline"), "load_in_8bit": ("from_pretrained", "pipeline")}
 REMOVED_FOR = {"tokenizer": ("SFTTrainer", "DPOTrainer", "Trainer")}  # trainers take processing_class=
 
 NOTEBOOKS = notebook_paths()
@@ -73,6 +73,8 @@ def test_keywords_exist_in_installed_libraries(path) -> None:
                 problems.append(f"{name}({keyword}=…) 已被移除，请改用 {REMOVED[keyword]}")
             if name in REMOVED_FOR.get(keyword, ()):
                 problems.append(f"{name}(tokenizer=…) 在 trl 1.x / transformers 5 里是 processing_class=…")
+            if name in REMOVED_IN.get(keyword, ()):
+                problems.append(f"{name}({keyword}=…) 已被移除，请改用 quantization_config=BitsAndBytesConfig(...)")
         if name not in CHECKED:
             continue
         parameters = _signature(CHECKED[name]).parameters
@@ -102,12 +104,15 @@ def test_the_checker_catches_a_renamed_argument(tmp_path, monkeypatch) -> None:
 
     from tests import test_api_drift as me
 
-    source = "from trl import SFTConfig\nSFTConfig(output_dir='x', max_seq_length=512)\npipeline('summarization')"
+    source = ("from trl import SFTConfig\nSFTConfig(output_dir='x', max_seq_length=512)\npipeline('summarization')\n"
+              "AutoModel.from_pretrained('m', load_in_4bit=True)\nBitsAndBytesConfig(load_in_4bit=True)")
     nb = {"cells": [{"cell_type": "code", "source": source, "metadata": {}, "outputs": [], "execution_count": None}],
           "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     path = tmp_path / "99_old.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
-    with pytest.raises(AssertionError, match="max_length"):
+    with pytest.raises(AssertionError, match="max_length") as caught:
         me.test_keywords_exist_in_installed_libraries(path)
+    assert "from_pretrained(load_in_4bit" in str(caught.value)
+    assert "BitsAndBytesConfig(load_in_4bit" not in str(caught.value)
     with pytest.raises(AssertionError, match="summarization"):
         me.test_pipeline_tasks_exist(path)
