@@ -78,11 +78,26 @@ def update_notebook(path: Path, repo_url: str = REPO_URL, ref: str = REF) -> boo
     return changed
 
 
+BADGE_LINK = re.compile(r"\[!\[[^\]]*\]\([^)]*colab-badge\.svg\)\]\([^)]*/notebooks/([\w.-]+\.ipynb)\)")
+
+
+def update_markdown(path: Path, repo_url: str = REPO_URL, ref: str = REF) -> bool:
+    """Rewrite every Open-in-Colab badge in a markdown file (README, syllabus) from the configured URL."""
+    text = path.read_text(encoding="utf-8")
+    new = BADGE_LINK.sub(lambda m: colab_badge(m.group(1), repo_url, ref), text)
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
 def main(argv: list[str]) -> int:
-    folder = Path(argv[0]) if argv else Path(__file__).resolve().parent.parent / "notebooks"
-    for path in sorted(folder.glob("*.ipynb")):
+    root = Path(argv[0]) if argv else Path(__file__).resolve().parent.parent
+    for path in sorted((root / "notebooks").glob("*.ipynb")):
         if update_notebook(path):
             print(f"updated {path.name}")
+    for path in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+        if path.exists() and update_markdown(path):
+            print(f"updated {path.relative_to(root)}")
     return 0
 
 

@@ -89,3 +89,13 @@ def test_requirements_colab_never_installs_torch() -> None:
     text = (Path(__file__).resolve().parent.parent / "requirements-colab.txt").read_text(encoding="utf-8")
     names = [line.split("#")[0].strip() for line in text.splitlines() if line.split("#")[0].strip()]
     assert names and not any(name.lower().startswith(("torch", "numpy", "transformers")) for name in names)
+
+
+def test_update_markdown_rewrites_every_badge(tmp_path) -> None:
+    path = tmp_path / "README.md"
+    path.write_text("| 00 | " + links.colab_badge("00_colab_setup.ipynb") + " |\n| 01 | "
+                    + links.colab_badge("01_pipeline.ipynb") + " |\n", encoding="utf-8")
+    assert links.update_markdown(path, "https://github.com/school/course", "v2")
+    text = path.read_text(encoding="utf-8")
+    assert text.count("github/school/course/blob/v2/notebooks/") == 2 and "01_pipeline.ipynb" in text
+    assert not links.update_markdown(path, "https://github.com/school/course", "v2")
