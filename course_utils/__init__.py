@@ -6,6 +6,7 @@ smoke mode, switches the Hugging Face libraries to offline so nothing ever waits
 
 from __future__ import annotations
 
+import logging
 import os
 
 from .checks import CheckFailed, check_close, check_contains, check_equal, check_shape, check_true
@@ -17,29 +18,38 @@ from .env import (
     detect_hardware,
     get_device,
     in_colab,
+    logits_are_finite,
     report_environment,
     set_seed,
     torch_dtype,
     trainer_precision_flags,
 )
 from .errors import CourseError, NeedsGPUError, friendly_errors, require_gpu
-from .hub import course_cache_dir, hf_cache_dir, use_hf_mirror
+from .hub import course_cache_dir, hf_cache_dir
 from .links import colab_badge
-from .mode import current_mode, is_smoke
+from .mode import current_mode, is_rehearsal, is_smoke, retry_hub, use_hf_mirror
 from .models import REGISTRY, describe_models, real_model_id, resolve_model
 from .plots import plot_heatmap, plot_loss, setup_chinese_font
 
 __version__ = "0.1.0"
 
-if os.environ.get("COURSE_HF_MIRROR", "").strip() in {"1", "true"}:
+# COURSE_HF_MIRROR=1 (the default community mirror) or =https://… (your own): the same as calling use_hf_mirror() first
+_mirror = os.environ.get("COURSE_HF_MIRROR", "").strip()
+if _mirror.lower() in {"1", "true", "yes", "on"}:
     use_hf_mirror()
+elif _mirror.startswith(("http://", "https://")):
+    use_hf_mirror(_mirror)
 current_mode()  # decide real/smoke now, before any Hugging Face library is imported
+# bitsandbytes' CPU backend logs "Failed to load CPU gemm_4bit_forward from kernels-community" on CPUs with AVX512-BF16
+# when the optional `kernels` package (a faster 4-bit kernel fetched from the hub) is absent, then uses its own
+# kernel: nothing a learner can or should act on, so only that logger is quietened.
+logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
 
 __all__ = [
     "REGISTRY", "CheckFailed", "CourseError", "Hardware", "NeedsGPUError", "can_train_4bit", "check_close",
     "check_contains", "check_equal", "check_shape", "check_true", "choose_precision", "colab_badge",
     "course_cache_dir", "current_mode", "describe_models", "detect_hardware", "friendly_errors", "get_device",
-    "hf_cache_dir", "in_colab", "is_smoke", "load_course_dataset", "load_jsonl", "plot_heatmap", "plot_loss",
-    "real_model_id", "report_environment", "require_gpu", "resolve_model", "set_seed", "setup_chinese_font",
+    "hf_cache_dir", "in_colab", "is_rehearsal", "logits_are_finite", "is_smoke", "load_course_dataset", "load_jsonl", "plot_heatmap", "plot_loss",
+    "real_model_id", "report_environment", "require_gpu", "resolve_model", "retry_hub", "set_seed", "setup_chinese_font",
     "torch_dtype", "trainer_precision_flags", "use_hf_mirror",
 ]

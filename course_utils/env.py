@@ -196,3 +196,18 @@ def report_environment() -> Hardware:
         print(warning)
     print("==============================")
     return hw
+
+
+def logits_are_finite(model, tokenizer, text: str = "你好，请介绍一下你自己。") -> bool:
+    """One forward pass on ``text``: False when the logits contain NaN or inf.
+
+    Qwen2/2.5 in pure fp16 is reported to overflow on pre-Ampere GPUs (NaN logits, text of repeated "!"). This
+    probe catches it before training instead of after an hour of NaN losses.
+    """
+    import torch
+
+    device = next(model.parameters()).device
+    inputs = tokenizer(text, return_tensors="pt").to(device)
+    with torch.no_grad():
+        logits = model(**inputs).logits
+    return bool(torch.isfinite(logits).all())

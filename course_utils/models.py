@@ -19,7 +19,7 @@ from pathlib import Path
 from .data import DATA_DIR
 from .errors import CourseError
 from .hub import course_cache_dir
-from .mode import is_smoke
+from .mode import is_rehearsal, is_smoke
 
 # Bump when a builder changes, so that stale cached stand-ins are rebuilt.
 BUILD_VERSION = "4"
@@ -79,12 +79,20 @@ def _unknown(name: str) -> CourseError:
 def resolve_model(name: str, *, smoke: bool | None = None) -> str:
     """Turn a key or hub id into what ``from_pretrained`` should load in the current world.
 
-    Real mode: the hub id (any hub id is allowed). Smoke mode: the folder of a tiny local stand-in.
+    Real mode: the hub id (any hub id is allowed). Rehearsal: the hub id too, after making sure the private hub
+    cache holds its imitation (``course_utils.imitations``). Smoke mode: the folder of a tiny local stand-in.
     """
     if not isinstance(name, str) or not name.strip():
         raise CourseError(f"模型名字应该是一个非空字符串，比如 'Qwen/Qwen2.5-0.5B-Instruct'，现在是 {name!r}。")
     spec = find_spec(name.strip())
     smoke = is_smoke() if smoke is None else smoke
+    if not smoke and is_rehearsal():
+        if spec is None:
+            raise _unknown(name)
+        from .imitations import ensure_imitation
+
+        ensure_imitation(spec.real_id)
+        return spec.real_id
     if not smoke:
         if spec is not None:
             return spec.real_id

@@ -68,49 +68,86 @@ def test_report_environment_prints_mode(capsys) -> None:
 
 
 @pytest.mark.parametrize(
-    ("env", "smoke", "reason"),
+    ("env", "world", "reason"),
     [
-        ({"COURSE_MODE": "smoke"}, True, "COURSE_MODE"),
-        ({"COURSE_MODE": "real"}, False, "COURSE_MODE"),
-        ({"CI": "true"}, True, "CI"),
-        ({"HF_HUB_OFFLINE": "1"}, True, "HF_HUB_OFFLINE"),
+        ({"COURSE_MODE": "smoke"}, "smoke", "COURSE_MODE"),
+        ({"COURSE_MODE": "real"}, "real", "COURSE_MODE"),
+        ({"COURSE_MODE": "rehearsal"}, "rehearsal", "COURSE_MODE"),
+        ({"CI": "true"}, "smoke", "CI"),
+        ({"HF_HUB_OFFLINE": "1"}, "smoke", "HF_HUB_OFFLINE"),
     ],
 )
-def test_mode_rules(monkeypatch, env, smoke, reason) -> None:
+def test_mode_rules(monkeypatch, env, world, reason) -> None:
     for name in ("COURSE_MODE", "CI", "HF_HUB_OFFLINE"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     decided = mode_module.decide_mode()
-    assert decided.smoke is smoke and reason in decided.reason
+    assert decided.world == world and reason in decided.reason
+    assert decided.smoke is (world == "smoke") and decided.rehearsal is (world == "rehearsal")
 
 
-def test_no_network_means_smoke(monkeypatch) -> None:
-    for name in ("COURSE_MODE", "CI", "HF_HUB_OFFLINE"):
+def test_no_network_means_smoke_and_says_so_loudly(monkeypatch, capsys) -> None:
+    mode_module.reset_mode_for_tests()  # first undo what importing course_utils set, then clear the learner's variables
+    for name in ("COURSE_MODE", "CI", *mode_module.OFFLINE_VARIABLES):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(mode_module, "hub_reachable", lambda *a, **k: False)
     decided = mode_module.decide_mode()
-    assert decided.smoke and "连不上" in decided.reason
+    assert decided.smoke and decided.probe_failed and "连不上" in decided.reason
+    try:
+        mode_module.current_mode()
+        warning = capsys.readouterr().err
+        assert "离线小模型" in warning and "course_utils.retry_hub()" in warning and "use_hf_mirror" in warning
+    finally:
+        mode_module.reset_mode_for_tests()
+
+
+def test_forced_modes_print_no_probe_warning(monkeypatch, capsys) -> None:
+    mode_module.reset_mode_for_tests()
+    monkeypatch.setenv("COURSE_MODE", "smoke")
+    try:
+        mode_module.current_mode()
+        assert "retry_hub" not in capsys.readouterr().err
+    finally:
+        mode_module.reset_mode_for_tests()
 
 
 def test_bad_mode_value_is_explained(monkeypatch) -> None:
     monkeypatch.setenv("COURSE_MODE", "fast")
-    with pytest.raises(ValueError, match="smoke"):
+    with pytest.raises(CourseError, match="rehearsal"):
         mode_module.decide_mode()
 
 
-def test_smoke_mode_switches_hub_libraries_offline(monkeypatch) -> None:
-    monkeypatch.setenv("COURSE_MODE", "smoke")
-    for name in mode_module.OFFLINE_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    mode_module.reset_mode_for_tests()
-    try:
-        assert mode_module.is_smoke()
-        import os
+@pytest.mark.parametrize("world", ["smoke", "rehearsal"])
+def test_offline_worlds_switch_hub_libraries_offline_and_back(monkeypatch, world) -> None:
+    import os
 
+    mode_module.reset_mode_for_tests()
+    monkeypatch.setenv("COURSE_MODE", world)
+    for name in (*mode_module.OFFLINE_VARIABLES, "HF_HUB_CACHE"):
+        monkeypatch.delenv(name, raising=False)
+    try:
+        assert mode_module.current_mode().world == world
         assert all(os.environ[name] == "1" for name in mode_module.OFFLINE_VARIABLES)
+        if world == "rehearsal":  # a private cache, never the learner's own Hugging Face cache
+            assert os.environ["HF_HUB_CACHE"] == str(mode_module.rehearsal_hub_cache())
+            assert "huggingface" not in os.environ["HF_HUB_CACHE"]
+        else:
+            assert "HF_HUB_CACHE" not in os.environ
     finally:
         mode_module.reset_mode_for_tests()
+    assert not any(name in os.environ for name in (*mode_module.OFFLINE_VARIABLES, "HF_HUB_CACHE"))
+
+
+def test_a_user_choice_survives_undo(monkeypatch) -> None:
+    import os
+
+    mode_module.reset_mode_for_tests()
+    monkeypatch.setenv("COURSE_MODE", "smoke")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the learner's own setting
+    mode_module.current_mode()
+    mode_module.reset_mode_for_tests()
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
 
 
 def test_mirror_refuses_after_hf_import(monkeypatch) -> None:
@@ -118,19 +155,6 @@ def test_mirror_refuses_after_hf_import(monkeypatch) -> None:
 
     with pytest.raises(CourseError, match="重启"):
         course_utils.use_hf_mirror()
-
-
-def test_mirror_sets_endpoint_before_import(monkeypatch) -> None:
-    import sys
-
-    from course_utils import hub
-
-    monkeypatch.setattr(hub, "HF_MODULES", ("a_module_that_is_not_imported",))
-    monkeypatch.delenv("HF_ENDPOINT", raising=False)
-    assert "a_module_that_is_not_imported" not in sys.modules
-    assert course_utils.use_hf_mirror() == "https://hf-mirror.com"
-    monkeypatch.delenv("HF_ENDPOINT")
-    mode_module.reset_mode_for_tests()
 
 
 def test_hf_cache_dir_follows_hf_home(monkeypatch, tmp_path) -> None:

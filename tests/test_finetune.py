@@ -10,6 +10,7 @@ import pytest
 import torch
 from torch import nn
 
+import course_utils
 from course_utils import CourseError, finetune
 
 
@@ -56,7 +57,7 @@ class _FakeLM(nn.Module):
 
 @pytest.mark.parametrize(("fill", "finite"), [(0.5, True), (float("nan"), False), (float("inf"), False)])
 def test_logits_are_finite_detects_fp16_overflow(fill, finite) -> None:
-    assert finetune.logits_are_finite(_FakeLM(fill), _FakeTokenizer()) is finite
+    assert course_utils.logits_are_finite(_FakeLM(fill), _FakeTokenizer()) is finite
 
 
 def test_checkpoint_dir_is_local_by_default(tmp_path, monkeypatch) -> None:

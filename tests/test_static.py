@@ -92,3 +92,26 @@ def test_text_files_opened_as_utf8(path) -> None:
                     continue
                 keywords = {k.arg for k in node.keywords}
                 assert "encoding" in keywords, f"{path.name}: {ast.unparse(node)} 需要 encoding='utf-8'（Windows 默认编码不是 UTF-8）"
+
+
+def test_colab_requirements_follow_the_install_policy() -> None:
+    """requirements-colab.txt and pyproject agree (the canary installs both), never name torch, and pin nothing
+    exactly (docs/install-policy.md explains why)."""
+    import tomllib
+    from packaging.requirements import Requirement
+
+    from tests.nbtools import ROOT
+
+    lines = (ROOT / "requirements-colab.txt").read_text(encoding="utf-8").splitlines()
+    colab = [Requirement(line.split("#")[0]) for line in lines if line.split("#")[0].strip()]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = [Requirement(r) for r in project["dependencies"]]
+    declared += [Requirement(r) for extra in project["optional-dependencies"].values() for r in extra
+                 if not r.startswith("course-utils")]
+    by_name = {r.name.lower(): r for r in declared}
+    for requirement in colab:
+        assert requirement.name.lower() != "torch", "requirements-colab.txt 不能装 torch（会替换 Colab 的 CUDA 版）"
+        assert not any(s.operator in ("==", "===") for s in requirement.specifier), f"{requirement}: 不写精确版本"
+        assert requirement.name.lower() in by_name, f"{requirement.name} 不在 pyproject.toml 里"
+        assert requirement.specifier == by_name[requirement.name.lower()].specifier, (
+            f"{requirement} 和 pyproject.toml 里的 {by_name[requirement.name.lower()]} 不一致")
