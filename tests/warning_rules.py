@@ -51,6 +51,12 @@ RULES: list[Rule] = [
          "jieba's own start-up log when it loads its dictionary", explained_by=("Building prefix dict",)),
     rule(r"jieba.*SyntaxWarning: invalid escape sequence|jieba.*pkg_resources is deprecated", "05_ 10_",
          "jieba's old source on Python >= 3.12 (Colab runs 3.13)", explained_by=("invalid escape sequence",)),
+    rule(r"Passing `generation_config` together with generation-related arguments|Both `max_new_tokens` \(=\d+\) "
+         r"and `max_length`\(=20\) seem to have been set|Ignoring clean_up_tokenization_spaces=True for BPE", "01_",
+         "transformers 5.15's text-generation pipeline (Colab's version) nags about its own defaults",
+         explained_by=("Passing generation_config together with generation-related arguments",)),
+    rule(r"`use_return_dict` is deprecated", "08_",
+         "peft 0.20 reads a config attribute transformers 5.15 renamed", explained_by=("use_return_dict is deprecated",)),
     rule(r"mtime may not be reliable on this filesystem", "06_ 07_",
          "two checkpoints saved within one second, so transformers sorts them by step number instead",
          not_for_learners="only the seconds-long offline run saves checkpoints under a second apart; "
