@@ -22,12 +22,16 @@ def _ok(message: str) -> None:
     print(f"✅ {message}")
 
 
-def _to_numbers(value: Any):
+def _to_numbers(value: Any, hint: str):
+    """The value as a float array, or a CheckFailed with the hint when it is not made of numbers."""
     import numpy as np
 
     if hasattr(value, "detach"):  # a torch tensor: move to CPU, float, numpy
         value = value.detach().float().cpu().numpy()
-    return np.asarray(value, dtype=float)
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        _fail(f"这里需要数字或张量，得到的是 {type(value).__name__}：{value!r:.80}", hint)
 
 
 def check_equal(actual: Any, expected: Any, *, ok: str = "结果正确！", hint: str = "再检查一下上面的代码。") -> None:
@@ -46,19 +50,22 @@ def check_close(actual: Any, expected: Any, *, atol: float = 1e-4, rtol: float =
     """Numbers/tensors equal up to floating-point noise (shapes must match too)."""
     import numpy as np
 
-    a, e = _to_numbers(actual), _to_numbers(expected)
+    a, e = _to_numbers(actual, hint), _to_numbers(expected, hint)
     if a.shape != e.shape:
         _fail(f"形状不同：得到 {list(a.shape)}，期望 {list(e.shape)}", hint)
     if not np.allclose(a, e, atol=atol, rtol=rtol):
-        worst = float(np.max(np.abs(a - e))) if a.size else 0.0
-        _fail(f"数值不一致：最大差距 {worst:.6g}（允许 {atol:g}）", hint)
+        gap = np.abs(a - e)
+        worst = int(np.argmax(gap)) if a.size else 0
+        allowed = atol + rtol * abs(float(e.flat[worst])) if a.size else atol
+        _fail(f"数值不一致：最大差距 {float(gap.flat[worst]):.6g}（在第 {worst} 个数：得到 {float(a.flat[worst]):.6g}，"
+              f"期望 {float(e.flat[worst]):.6g}；允许 {allowed:.3g} = atol {atol:g} + rtol {rtol:g} × |期望|）", hint)
     _ok(ok)
 
 
 def check_shape(value: Any, expected: Sequence[int], *, ok: str = "形状正确！",
                 hint: str = "形状不对，想想每一维分别代表什么。") -> None:
     """The tensor/array has exactly this shape."""
-    shape = list(getattr(value, "shape", _to_numbers(value).shape))
+    shape = list(value.shape) if hasattr(value, "shape") else list(_to_numbers(value, hint).shape)
     if shape != list(expected):
         _fail(f"形状是 {shape}，期望 {list(expected)}", hint)
     _ok(f"{ok}（形状 {shape}）")

@@ -99,3 +99,20 @@ def test_update_markdown_rewrites_every_badge(tmp_path) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count("github/school/course/blob/v2/notebooks/") == 2 and "01_pipeline.ipynb" in text
     assert not links.update_markdown(path, "https://github.com/school/course", "v2")
+
+
+def test_check_shape_on_a_non_number_gives_the_hint_not_a_raw_error() -> None:
+    from course_utils import CheckFailed, check_shape
+
+    with pytest.raises(CheckFailed, match="看看每一维"):
+        check_shape(["猫", "狗"], [2], hint="看看每一维")
+    check_shape([[1, 2, 3]], [1, 3])  # plain lists of numbers still work
+
+
+def test_check_close_names_the_worst_element_and_the_tolerance() -> None:
+    from course_utils import CheckFailed, check_close
+
+    with pytest.raises(CheckFailed) as caught:
+        check_close([1.0, 2.0, 3.5], [1.0, 2.0, 3.0], atol=0.1, rtol=0.01)
+    message = str(caught.value)
+    assert "第 2 个数" in message and "得到 3.5" in message and "rtol 0.01" in message and "atol 0.1" in message

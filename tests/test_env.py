@@ -60,11 +60,12 @@ def test_unknown_device_and_missing_cuda() -> None:
     assert get_device() in {"cpu", "cuda", "mps"}
 
 
-def test_report_environment_prints_mode(capsys) -> None:
+def test_report_environment_prints_this_process_mode_and_device(capsys) -> None:
     hw = course_utils.report_environment()
     out = capsys.readouterr().out
-    assert "环境报告" in out and "课程模式" in out and "选择原因" in out
-    assert hw.device in {"cpu", "cuda", "mps"}
+    mode = course_utils.current_mode()
+    assert f"课程模式：{mode.name}" in out and f"选择原因：{mode.reason}" in out
+    assert f"计算设备：{hw.device}" in out and hw.device in {"cpu", "cuda", "mps"}
 
 
 @pytest.mark.parametrize(
@@ -205,3 +206,11 @@ def test_seed_makes_torch_repeatable() -> None:
     first = torch.rand(3)
     course_utils.set_seed(7)
     assert torch.equal(first, torch.rand(3))
+
+
+@pytest.mark.parametrize(("hw", "installed", "expected"), [("T4", True, True), ("T4", False, False), ("CPU", True, False)])
+def test_4bit_training_needs_an_nvidia_gpu_and_bitsandbytes(monkeypatch, hw, installed, expected) -> None:
+    from course_utils import env
+
+    monkeypatch.setattr(env, "bitsandbytes_available", lambda: installed)
+    assert env.can_train_4bit({"T4": T4, "CPU": CPU}[hw]) is expected

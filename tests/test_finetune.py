@@ -150,3 +150,12 @@ def test_before_after_table_rows_and_length_check() -> None:
 def test_gpu_memory_is_none_without_cuda(monkeypatch) -> None:
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert finetune.gpu_memory_gb() is None
+
+
+def test_logged_losses_reads_only_records_with_the_metric() -> None:
+    from course_utils.training import logged_losses
+
+    history = [{"loss": 2.5, "step": 2}, {"eval_loss": 9.0, "step": 2}, {"loss": 1.5, "step": 4}, {"train_runtime": 1.0}]
+    trainer = SimpleNamespace(state=SimpleNamespace(log_history=history))
+    assert logged_losses(trainer) == ([2, 4], [2.5, 1.5])
+    assert logged_losses(trainer, "eval_loss") == ([2], [9.0])
