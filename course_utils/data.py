@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,7 +45,25 @@ def load_course_dataset(name: str):
 
     if name not in DATASETS:
         raise CourseError(f"没有名为 {name!r} 的课程数据集。可选：{', '.join(DATASETS)}。")
-    return Dataset.from_list(load_jsonl(DATASETS[name]))
+    rows = load_jsonl(DATASETS[name])
+    return Dataset.from_list(rows[: rehearsal_row_cap(name)])
+
+
+def rehearsal_row_cap(name: str) -> int | None:
+    """CI's one rehearsal knob, never set for learners: ``COURSE_REHEARSAL_ROWS="sft_zh=24,dpo_zh=24"``.
+
+    Rehearsal runs the real settings on real-shaped imitations whose 151,936-token output layer makes every training
+    step cost seconds on CI's 2 cores; with all rows, notebooks 06 and 07 alone would take most of CI's 15 minutes. The
+    knob keeps only the first rows of the named datasets, so epochs, batch size, learning rate and every real branch
+    still run, on fewer steps. It acts in rehearsal only; real and smoke ignore it.
+    """
+    from .mode import current_mode
+
+    setting = os.environ.get("COURSE_REHEARSAL_ROWS", "")
+    if not setting or not current_mode().rehearsal:
+        return None
+    caps = dict(item.split("=") for item in setting.replace(" ", "").split(",") if "=" in item)
+    return int(caps[name]) if name in caps else None
 
 
 def bundled_texts() -> Iterator[str]:

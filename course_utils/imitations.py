@@ -13,6 +13,8 @@ cache (``mode.rehearsal_hub_cache()``) laid out like the hub's, where this modul
   ``model_max_length``;
 - **different on purpose**: depth and width (a few layers, a small hidden size) so that the real settings run in
   minutes on 2 CPU cores, and the weights (random). Outputs are therefore meaningless; the mechanics are real.
+- **different because the real files do not ship offline**: the vocabularies of every model but Qwen, bert-base-uncased
+  and all-MiniLM-L6-v2 (synthesized with the real size and the real special-token ids, see each family below).
 
 ``docs/imitations.md`` has the table of what is real and what differs for each model.
 """
@@ -61,7 +63,9 @@ def _clean(values: dict) -> dict:
 # ------------------------------------------------------------------------------------------------------ Qwen2.5
 
 QWEN3_ONLY_IDS = range(151665, 151669)  # <tool_response>, </tool_response>, <think>, </think>: not in Qwen2.5
-QWEN_SMALL = {"hidden_size": 112, "intermediate_size": 224, "num_hidden_layers": 2}  # 14 heads x 8 dims, 2 KV heads
+QWEN_SMALL = {"num_hidden_layers": 2}
+QWEN_HEAD_DIM = 4  # the real head counts (14 in 0.5B, 12 in 1.5B; 2 KV heads) with 4 dimensions each, not 64 / 128:
+# the 151,936-row output layer dominates every step on a CPU, and its cost grows with the width
 
 
 def qwen_tokenizer_files(folder: Path) -> None:
@@ -94,7 +98,8 @@ def build_qwen(real_id: str, folder: Path) -> None:
 
     real = facts(real_id)
     published = {k: v for k, v in _clean(real["config"]).items() if k not in ("transformers_version", "torch_dtype")}
-    config = Qwen2Config(**{**published, **QWEN_SMALL})
+    width = published["num_attention_heads"] * QWEN_HEAD_DIM  # 56 for the 0.5B, 48 for the 1.5B
+    config = Qwen2Config(**{**published, **QWEN_SMALL, "hidden_size": width, "intermediate_size": 2 * width})
     torch.manual_seed(0)
     model = Qwen2ForCausalLM(config)
     model.save_pretrained(folder)
@@ -124,6 +129,14 @@ def _real_config(real_id: str, small: dict) -> dict:
     return config
 
 
+# The random weights are drawn with this standard deviation, not the published initializer_range (0.02, which
+# config.json keeps for any head a notebook adds). At 0.02 a two-layer random network passes each token through
+# almost untouched, so a notebook that checks that context matters (notebook 10: "bank" by a river and "bank" with
+# money end up different, cosine < 0.99; notebook 03: padding without an attention mask changes the logits) would
+# fail on the imitation although it passes on the trained model; at 0.2 context moves the hidden states visibly.
+RANDOM_WEIGHT_STD = 0.2
+
+
 def _save_weights(folder: Path, config: dict, weights_class: str, *, dtype=None) -> None:
     """Random weights (seed 0) shaped by ``config``, saved by transformers; then config.json as published."""
     import torch
@@ -131,6 +144,8 @@ def _save_weights(folder: Path, config: dict, weights_class: str, *, dtype=None)
 
     model_config = transformers.AutoConfig.for_model(
         config["model_type"], **{k: v for k, v in config.items() if k not in NOT_FOR_INSTANTIATION})
+    if hasattr(model_config, "initializer_range"):  # all but mT5, whose init scales with its width already
+        model_config.initializer_range = RANDOM_WEIGHT_STD
     torch.manual_seed(0)
     model = getattr(transformers, weights_class)(model_config)
     if dtype is not None:
@@ -231,6 +246,41 @@ def build_chinese_bert(real_id: str, folder: Path) -> None:
         _write_json(folder / "1_Pooling" / "config.json", pooling)
         _write_json(folder / "sentence_bert_config.json", _clean(published["sentence_bert_config.json"]))
         _write_json(folder / "config_sentence_transformers.json", published["config_sentence_transformers.json"])
+    if real_id == "uer/roberta-base-finetuned-jd-binary-chinese":
+        _bake_sentiment(folder)
+    if real_id == "hfl/rbt3":
+        _bake_encoder(folder, config)
+
+
+def _bake_sentiment(folder: Path) -> None:
+    """A fine-tuned sentiment model classifies: train the imitation ~2 s on the bundled reviews (as the smoke
+    stand-in is), so that 01's accuracy check tests the pipeline, not luck. Its labels follow the bundled data."""
+    from transformers import AutoTokenizer, BertForSequenceClassification
+
+    from .data import load_jsonl
+    from .tiny import bake_classifier
+
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    model = BertForSequenceClassification.from_pretrained(folder)
+    bake_classifier(model, tokenizer, load_jsonl("sentiment_zh.jsonl"), steps=120)
+    model.save_pretrained(folder)
+
+
+def _bake_encoder(folder: Path, config: dict) -> None:
+    """A pre-trained encoder gives a new classification head features worth learning from; a random one does not, and
+    08's "fine-tuning helped" check would pass or fail by luck. So the rbt3 encoder is trained ~2 s under a throw-away
+    sentiment head on the bundled reviews, and saved back without that head (loading still reports classifier.* as new).
+    """
+    from transformers import AutoTokenizer, BertForSequenceClassification
+
+    from .data import load_jsonl
+    from .tiny import bake_classifier
+
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    classifier = BertForSequenceClassification.from_pretrained(folder, num_labels=2)
+    bake_classifier(classifier, tokenizer, load_jsonl("sentiment_zh.jsonl"), steps=120)
+    classifier.bert.save_pretrained(folder)  # the bare encoder + pooler, as the real checkpoint holds
+    _write_json(folder / "config.json", config)
 
 
 # ---------------------------------------------------------------------------------------- English BERT family
@@ -485,6 +535,20 @@ def snapshot_folder(real_id: str) -> Path:
     return rehearsal_hub_cache() / f"models--{real_id.replace('/', '--')}" / "snapshots" / commit
 
 
+def _quietly(build: Callable[[str, Path], None], real_id: str, folder: Path) -> None:
+    """Build without the load reports and progress bars of the intermediate steps (a notebook may trigger a build)."""
+    from transformers.utils import logging as hf_logging
+
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        build(real_id, folder)
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        hf_logging.enable_progress_bar()
+
+
 def ensure_imitation(real_id: str) -> Path:
     """Build the imitation of ``real_id`` into the private hub cache on first use (seconds), and return its folder."""
     if real_id not in BUILDERS:
@@ -497,7 +561,7 @@ def ensure_imitation(real_id: str) -> Path:
         # build privately, then rename: notebooks running in parallel never see half a checkpoint
         scratch = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
         try:
-            BUILDERS[real_id](real_id, scratch)
+            _quietly(BUILDERS[real_id], real_id, scratch)
             (scratch / MARKER).write_text(json.dumps({"real_id": real_id, "note": (
                 "rehearsal imitation built by course_utils.imitations: real tokenizer/config values where available, "
                 "small depth/width, random weights; outputs are meaningless")}, ensure_ascii=False), encoding="utf-8")

@@ -7,6 +7,7 @@ font file it carries (Noto Sans CJK SC, SIL Open Font License) and registers tha
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 CJK_FONT_FILES = ("NotoSansCJKsc-Regular.otf", "SimHei.ttf")
@@ -24,6 +25,25 @@ def find_cjk_font() -> Path | None:
         if (folder / name).exists():
             return folder / name
     return None
+
+
+@cache
+def _font_charmap() -> frozenset[int]:
+    path = find_cjk_font()
+    if path is None:
+        return frozenset()
+    from matplotlib.ft2font import FT2Font
+
+    return frozenset(FT2Font(str(path)).get_charmap())
+
+
+def drawable(text: str) -> str:
+    """``text`` with each character the course font cannot draw shown as "?" (instead of an empty box and a
+    "Glyph … missing from font" warning): model outputs can hold any script, or half a character (U+FFFD)."""
+    charmap = _font_charmap()
+    if not charmap:
+        return text
+    return "".join(ch if ord(ch) in charmap or ch.isspace() else "?" for ch in text)
 
 
 def setup_chinese_font() -> str | None:

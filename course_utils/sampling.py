@@ -68,15 +68,15 @@ def plot_distribution(probs: torch.Tensor, decode: Callable[[int], str], n: int 
     """Bar chart of the n most probable tokens (Chinese labels render); returns the matplotlib Axes."""
     import matplotlib.pyplot as plt
 
-    from .plots import setup_chinese_font
+    from .plots import drawable, setup_chinese_font
 
     setup_chinese_font()
     pairs = top_candidates(probs, decode, n)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3))
-    # repr shows spaces/newlines (strip its quotes); a lone byte piece of a character decodes to U+FFFD, which
-    # the CJK font cannot draw, so it is shown as "?"
-    labels = [repr(text)[1:-1].replace("\ufffd", "?") or "∅" for text, _ in pairs]
+    # repr shows spaces/newlines (strip its quotes); characters the font cannot draw (another script, or half a
+    # character decoded to U+FFFD) are shown as "?"
+    labels = [drawable(repr(text)[1:-1]) or "∅" for text, _ in pairs]
     ax.bar(range(len(pairs)), [p for _, p in pairs], color="tab:blue")
     ax.set_xticks(range(len(pairs)), labels=labels, rotation=45, ha="right")
     ax.set_ylim(0, 1)

@@ -111,7 +111,7 @@ def bpe_tokenizer(vocab_size: int = 3000, *, chat: bool = True):
 # ----------------------------------------------------------------------------------------------- training
 
 
-def _bake_classifier(model, tokenizer, rows: list[dict], steps: int, lr: float = 3e-3) -> None:
+def bake_classifier(model, tokenizer, rows: list[dict], steps: int, lr: float = 3e-3) -> None:
     """A few seconds of full-batch-ish training so the tiny classifier really separates the bundled labels."""
     texts = [row["text"] for row in rows]
     labels = torch.tensor([row["label"] for row in rows])
@@ -182,7 +182,7 @@ def build_sentiment_zh(folder: Path) -> None:
     tokenizer = bert_chinese_tokenizer()
     torch.manual_seed(0)
     model = BertForSequenceClassification(_bert_config(len(tokenizer), **_labels(SENTIMENT_ZH_LABELS)))
-    _bake_classifier(model, tokenizer, load_jsonl("sentiment_zh.jsonl"), steps=120)
+    bake_classifier(model, tokenizer, load_jsonl("sentiment_zh.jsonl"), steps=120)
     _save(model, tokenizer, folder)
 
 
@@ -192,7 +192,7 @@ def build_sentiment_en(folder: Path) -> None:
     tokenizer = english_bert_tokenizer()
     torch.manual_seed(0)
     model = BertForSequenceClassification(_bert_config(len(tokenizer), **_labels(SENTIMENT_EN_LABELS)))
-    _bake_classifier(model, tokenizer, load_jsonl("sentiment_en.jsonl"), steps=80)
+    bake_classifier(model, tokenizer, load_jsonl("sentiment_en.jsonl"), steps=80)
     _save(model, tokenizer, folder)
 
 

@@ -62,3 +62,21 @@ def test_dpo_rows_have_distinct_chosen_and_rejected() -> None:
     for row in rows:
         assert set(row) == {"prompt", "chosen", "rejected"}
         assert row["chosen"].strip() and row["rejected"].strip() and row["chosen"] != row["rejected"]
+
+
+@pytest.mark.parametrize(("world", "expected"), [("rehearsal", 5), ("smoke", None), ("real", None)])
+def test_rehearsal_row_knob_acts_only_in_rehearsal(monkeypatch, world, expected) -> None:
+    from course_utils import mode
+    from course_utils.data import load_jsonl, rehearsal_row_cap
+
+    mode.reset_mode_for_tests()
+    monkeypatch.setenv("COURSE_MODE", world)
+    monkeypatch.setenv("COURSE_REHEARSAL_ROWS", "sft_zh=5, dpo_zh=7")
+    try:
+        assert rehearsal_row_cap("sft_zh") == expected
+        assert rehearsal_row_cap("rag_docs") is None  # only the named datasets
+        if expected:
+            assert len(load_course_dataset("sft_zh")) == 5
+            assert load_course_dataset("dpo_zh")[0] == load_jsonl("dpo_zh.jsonl")[0]
+    finally:
+        mode.reset_mode_for_tests()

@@ -62,9 +62,14 @@ def test_every_registered_model_has_an_imitation() -> None:
 
 
 @pytest.mark.parametrize("real_id", sorted(set(BUILDERS) - {"sentence-transformers/all-MiniLM-L6-v2"}))
-def test_imitations_are_small(built, real_id: str) -> None:
-    size = sum(f.stat().st_size for f in built(real_id).rglob("*") if f.is_file())
+def test_imitations_are_small_with_whole_heads(built, real_id: str) -> None:
+    folder = built(real_id)
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
     assert size < 100 * 1024**2, f"{real_id}: {size / 1024**2:.0f} MB"
+    config = _json(folder, "config.json")
+    for width, heads in (("hidden_size", "num_attention_heads"), ("dim", "n_heads"), ("n_embd", "n_head")):
+        if width in config:
+            assert config[width] % config[heads] == 0, f"{real_id}: {width} {config[width]}, {config[heads]} heads"
 
 
 # ------------------------------------------------------------------------------------------------------- Qwen2.5
@@ -105,8 +110,9 @@ def test_qwen_config_and_generation_defaults_are_real(built, real_id: str) -> No
     from transformers import AutoConfig, GenerationConfig
 
     config = AutoConfig.from_pretrained(built(real_id))
-    # sources (Qwen): config.json
+    # sources (Qwen): config.json (14 attention heads in the 0.5B, 12 in the 1.5B; 2 KV heads in both)
     assert config.architectures == ["Qwen2ForCausalLM"]
+    assert config.num_attention_heads == (14 if "0.5B" in real_id else 12)
     assert (config.vocab_size, config.num_key_value_heads, config.tie_word_embeddings) == (151936, 2, True)
     assert (config.bos_token_id, config.eos_token_id, config.max_position_embeddings) == (151643, 151645, 32768)
     generation = GenerationConfig.from_pretrained(built(real_id))

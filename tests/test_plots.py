@@ -60,3 +60,9 @@ def test_loss_curve_uses_given_steps() -> None:
     ax = plot_loss([3.0, 2.0], steps=[10, 20])
     xs, ys = ax.lines[0].get_data()
     assert list(xs) == [10, 20] and list(ys) == [3.0, 2.0]
+
+
+def test_drawable_replaces_what_the_font_cannot_draw() -> None:
+    from course_utils.plots import drawable
+
+    assert drawable("好 Hi\ufffd\u0625") == "好 Hi??"  # Arabic alef and a half-decoded character become "?"
