@@ -165,15 +165,21 @@ def current_mode() -> Mode:
     return _MODE
 
 
-def redecide() -> Mode:
-    """Undo what the last decision changed and decide again (after the endpoint or the network changed)."""
-    global _MODE
+def _refuse_after_hf_import(what: str) -> None:
+    """The Hugging Face libraries read their settings once, when imported: later changes would silently do nothing."""
     imported = [name for name in HF_MODULES if name in sys.modules]
     if imported:
         raise CourseError(
-            f"太晚了：{', '.join(imported)} 已经导入，新的设置不会再生效。\n"
-            "请点菜单「代码执行程序 → 重启会话」，然后在导入 transformers 之前先运行这一步。"
+            f"太晚了：{', '.join(imported)} 已经导入，{what}不会再生效。\n"
+            "请点菜单「代码执行程序 → 重启会话」，然后在导入 transformers 之前先运行这一步"
+            "（例如：import course_utils; course_utils.use_hf_mirror()）。"
         )
+
+
+def redecide() -> Mode:
+    """Undo what the last decision changed and decide again (after the endpoint or the network changed)."""
+    global _MODE
+    _refuse_after_hf_import("新的设置")
     _undo()
     _MODE = None
     return current_mode()
@@ -191,14 +197,8 @@ def use_hf_mirror(endpoint: str = MIRROR_ENDPOINT) -> str:
     ``HF_ENDPOINT`` once, when imported, so afterwards this refuses with the fix instead of silently doing nothing.
     The default mirror is a community service, not an official one.
     """
-    imported = [name for name in HF_MODULES if name in sys.modules]
-    if imported:
-        raise CourseError(
-            f"太晚了：{', '.join(imported)} 已经导入，镜像地址不会再生效。\n"
-            "请重启运行时，然后在导入 transformers 之前先运行：import course_utils; course_utils.use_hf_mirror()"
-        )
-    _undo()
-    os.environ["HF_ENDPOINT"] = endpoint.rstrip("/")  # the learner's choice: kept across later decisions
+    _refuse_after_hf_import("镜像地址")
+    os.environ["HF_ENDPOINT"] = endpoint.rstrip("/")  # the learner's choice: not ours to undo later
     redecide()
     return os.environ["HF_ENDPOINT"]
 
