@@ -57,3 +57,27 @@ def test_faq_references_name_existing_sections() -> None:
             path = NOTEBOOK_DIR / notebook
             assert path.exists(), f"FAQ 引用了不存在的笔记本 {notebook}"
             assert title in headings(path), f"{notebook} 里没有小节「{title}」"
+
+
+LESSON_REFERENCE = re.compile(r"第 (\d+) 课")
+FUTURE_TENSE = re.compile(r"第 (\d+) 课(?:会|再|细讲|将)")
+
+
+def test_every_lesson_reference_points_to_a_notebook_in_the_right_tense() -> None:
+    """「第 N 课」 must name an existing notebook; on the main line (00–07, taken in order) 「第 N 课会讲」 must point
+    forward, never back to a lesson already taught. Electives (08–10) may be taken before some main lessons."""
+    numbers = {int(path.name[:2]) for path in notebook_paths()}
+    problems = []
+    for path in notebook_paths():
+        own = int(path.name[:2])
+        for index, cell in enumerate(load(path)["cells"]):
+            text = "".join(cell["source"])
+            problems += [f"{path.name} 单元格 {index}：第 {n} 课不存在" for n in map(int, LESSON_REFERENCE.findall(text))
+                         if n not in numbers]
+            problems += [f"{path.name} 单元格 {index}：第 {n} 课已经学过，不能说「会讲」" for n in
+                         map(int, FUTURE_TENSE.findall(text)) if n <= own <= 7]
+    assert not problems, "\n".join(problems)
+
+
+def test_lesson_reference_check_can_fail() -> None:
+    assert LESSON_REFERENCE.findall("第 12 课会用到") == ["12"] and FUTURE_TENSE.findall("（第 6 课会讲：……）") == ["6"]
