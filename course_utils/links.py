@@ -38,6 +38,11 @@ def pip_source(repo_url: str = REPO_URL, ref: str = REF) -> str:
     return f"git+{repo_url}@{ref}"
 
 
+def notebook_raw_url(notebook: str, repo_url: str = REPO_URL, ref: str = REF) -> str:
+    """Where the pre-flight downloads a notebook from when it runs outside a checkout (on Colab)."""
+    return f"https://raw.githubusercontent.com/{_owner_repo(repo_url)}/{ref}/notebooks/{notebook}"
+
+
 def requirements_url(repo_url: str = REPO_URL, ref: str = REF) -> str:
     return f"https://raw.githubusercontent.com/{_owner_repo(repo_url)}/{ref}/requirements-colab.txt"
 
