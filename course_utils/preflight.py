@@ -129,7 +129,7 @@ def format_table(results: list[Result]) -> str:
     lines = ["| 笔记本 | 结果 | 分钟 | GPU 峰值 GiB | 内存峰值 GiB |", "|---|---|---|---|---|"]
     for r in results:
         outcome = "✅ 通过" if r.passed else f"❌ 第 {r.failed_cell} 个单元格：{r.error}" + (f"（提示：{r.hint}）" if r.hint else "")
-        lines.append(f"| {r.notebook} | {outcome} | {r.minutes:.1f} | {number(r.peak_gpu_gib)} | {number(r.peak_ram_gib)} |")
+        lines.append(f"| {r.notebook} | {outcome} | {r.minutes:.2f} | {number(r.peak_gpu_gib)} | {number(r.peak_ram_gib)} |")
     return "\n".join(lines)
 
 
