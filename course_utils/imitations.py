@@ -374,6 +374,14 @@ def _check_special_ids(tokenizer, special_ids: dict[str, int], size: int) -> Non
         raise CourseError(f"仿制分词器的特殊词元编号不对：{found}（应为 {special_ids}），长度 {len(tokenizer)}（应为 {size}）")
 
 
+def _save_tokenizer(tokenizer, special_ids: dict[str, int], size: int, folder: Path, files: dict[str, dict]) -> None:
+    """Check the special ids and the size, save tokenizer.json, then the published tokenizer files as they are."""
+    _check_special_ids(tokenizer, special_ids, size)
+    tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
+    for name, content in files.items():
+        _write_json(folder / name, content)
+
+
 def build_mdeberta(real_id: str, folder: Path) -> None:
     """DebertaV2ForSequenceClassification (NLI: entailment / neutral / contradiction) in float16, like the real one."""
     import torch
@@ -385,11 +393,11 @@ def build_mdeberta(real_id: str, folder: Path) -> None:
     published = real["tokenizer"]
     special_ids = published["special_ids"]  # [MASK]=250101 sits after the spm pieces (added_tokens.json)
     tokenizer = DebertaV2Tokenizer(vocab=_unigram_vocab(special_ids, special_ids["[MASK]"]))
-    _check_special_ids(tokenizer, special_ids, special_ids["[MASK]"] + 1)
-    tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
-    _write_json(folder / "tokenizer_config.json", published["tokenizer_config"])
-    _write_json(folder / "special_tokens_map.json", published["special_tokens_map.json"])
-    _write_json(folder / "added_tokens.json", published["added_tokens.json"])
+    _save_tokenizer(tokenizer, special_ids, special_ids["[MASK]"] + 1, folder, {
+        "tokenizer_config.json": published["tokenizer_config"],
+        "special_tokens_map.json": published["special_tokens_map.json"],
+        "added_tokens.json": published["added_tokens.json"],
+    })
 
 
 def build_mt5(real_id: str, folder: Path) -> None:
@@ -412,10 +420,10 @@ def build_mt5(real_id: str, folder: Path) -> None:
     special_ids = published["special_ids"]
     size = 250100  # the mT5 SentencePiece model; config.vocab_size 250112 pads the embedding table
     tokenizer = T5Tokenizer(vocab=_unigram_vocab(special_ids, size), extra_ids=0)
-    _check_special_ids(tokenizer, special_ids, size)
-    tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
-    _write_json(folder / "tokenizer_config.json", published["tokenizer_config_(as re-saved from this repo)"])
-    _write_json(folder / "special_tokens_map.json", published["special_tokens_map"])
+    _save_tokenizer(tokenizer, special_ids, size, folder, {
+        "tokenizer_config.json": published["tokenizer_config_(as re-saved from this repo)"],
+        "special_tokens_map.json": published["special_tokens_map"],
+    })
 
 
 def build_xlmr_reranker(real_id: str, folder: Path) -> None:
@@ -431,9 +439,8 @@ def build_xlmr_reranker(real_id: str, folder: Path) -> None:
     mask = {k: v for k, v in published["tokenizer_config"]["mask_token"].items() if k != "__type"}
     mask_token = AddedToken(mask.pop("content"), special=True, **mask)
     tokenizer = XLMRobertaTokenizer(vocab=_unigram_vocab(special_ids, config["vocab_size"]), mask_token=mask_token)
-    _check_special_ids(tokenizer, special_ids, config["vocab_size"])
-    tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
-    _write_json(folder / "tokenizer_config.json", published["tokenizer_config"])
+    _save_tokenizer(tokenizer, special_ids, config["vocab_size"], folder,
+                    {"tokenizer_config.json": published["tokenizer_config"]})
 
 
 # ------------------------------------------------------------------------------------------------------ GPT-2
