@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from course_utils import CheckFailed, check_close, check_contains, check_equal, check_shape, check_true, links
+from tools import relink
 
 
 def test_check_close_passes_and_prints(capsys) -> None:
@@ -77,10 +78,10 @@ def test_update_notebook_rewrites_badge(tmp_path) -> None:
     }
     path = tmp_path / "00_x.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
-    assert links.update_notebook(path, "https://github.com/a/b", "v9")
+    assert relink.update_notebook(path, "https://github.com/a/b", "v9")
     text = path.read_text(encoding="utf-8")
     assert "github/a/b/blob/v9/notebooks/00_x.ipynb" in text and "git+https://github.com/a/b@v9" in text
-    assert not links.update_notebook(path, "https://github.com/a/b", "v9")
+    assert not relink.update_notebook(path, "https://github.com/a/b", "v9")
 
 
 def test_requirements_colab_never_installs_torch() -> None:
@@ -95,10 +96,10 @@ def test_update_markdown_rewrites_every_badge(tmp_path) -> None:
     path = tmp_path / "README.md"
     path.write_text("| 00 | " + links.colab_badge("00_colab_setup.ipynb") + " |\n| 01 | "
                     + links.colab_badge("01_pipeline.ipynb") + " |\n", encoding="utf-8")
-    assert links.update_markdown(path, "https://github.com/school/course", "v2")
+    assert relink.update_markdown(path, "https://github.com/school/course", "v2")
     text = path.read_text(encoding="utf-8")
     assert text.count("github/school/course/blob/v2/notebooks/") == 2 and "01_pipeline.ipynb" in text
-    assert not links.update_markdown(path, "https://github.com/school/course", "v2")
+    assert not relink.update_markdown(path, "https://github.com/school/course", "v2")
 
 
 def test_check_shape_on_a_non_number_gives_the_hint_not_a_raw_error() -> None:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.links import BADGE_LINK, colab_badge
+from course_utils.links import colab_badge
 from tests.nbtools import NOTEBOOK_DIR, ROOT, load, notebook_paths
+from tools.relink import BADGE_LINK
 
 README = ROOT / "README.md"
 SYLLABUS = ROOT / "docs" / "syllabus.md"

@@ -64,7 +64,7 @@ def test_title_badge_and_install_cell(path) -> None:
     nb = load(path)
     title = "".join(nb["cells"][0]["source"])
     assert title.startswith("# 第 "), f"{path.name}: 第一个单元格应以「# 第 N 课」开头"
-    assert colab_badge(path.name) in title, f"{path.name}: Colab 徽章缺失或过期，运行 python -m course_utils.links"
+    assert colab_badge(path.name) in title, f"{path.name}: Colab 徽章缺失或过期，运行 python tools/relink.py"
     sources = list(code_cells(nb))
     assert sources and sources[0] == install_cell_source(), f"{path.name}: 第一个代码单元格应是统一的安装单元格"
     assert "report_environment()" in sources[1], f"{path.name}: 第二个代码单元格应打印环境报告"

@@ -1,4 +1,6 @@
-"""Build every model the current world needs once, before notebooks run in parallel (``python -m course_utils.prebuild``).
+"""Maintainer/CI tool: build every model the current world needs once, before notebooks run in parallel.
+
+    python tools/prebuild.py
 
 Smoke: the tiny stand-ins. Rehearsal: the real-shaped imitations in the private hub cache. Real: nothing (the hub).
 """
@@ -9,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from .mode import current_mode
-from .models import REGISTRY, standin_path
+from course_utils.mode import current_mode
+from course_utils.models import REGISTRY, standin_path
 
 
 def _report(name: str, start: float, path: Path) -> None:
@@ -21,7 +23,7 @@ def _report(name: str, start: float, path: Path) -> None:
 def main() -> int:
     mode = current_mode()
     if mode.rehearsal:
-        from .imitations import BUILDERS, ensure_imitation
+        from course_utils.imitations import BUILDERS, ensure_imitation
 
         for real_id in BUILDERS:
             start = time.perf_counter()
