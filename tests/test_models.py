@@ -179,10 +179,10 @@ def test_standin_cache_key_follows_the_builder_source(tmp_path, monkeypatch) -> 
     """A changed builder gets a new cache folder: no manual version number to forget."""
     from course_utils import models
 
-    before = models._fingerprint()
+    before = models.standin_fingerprint()
     changed = tmp_path / "tiny.py"
     changed.write_bytes(models.STANDIN_SOURCES[0].read_bytes() + b"\n# a builder changed\n")
     monkeypatch.setattr(models, "STANDIN_SOURCES", (changed, *models.STANDIN_SOURCES[1:]))
-    assert models._fingerprint() != before
+    assert models.standin_fingerprint() != before
     monkeypatch.undo()
-    assert models._fingerprint() == before
+    assert models.standin_fingerprint() == before
