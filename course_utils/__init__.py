@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 
-from .checks import CheckFailed, check_close, check_contains, check_equal, check_shape, check_true
+from .checks import CheckFailed, check_close, check_contains, check_equal, check_shape, check_true, exercise_is_blank
 from .data import load_course_dataset, load_jsonl
 from .env import (
     Hardware,
@@ -25,6 +25,7 @@ from .env import (
     trainer_precision_flags,
 )
 from .errors import CourseError, NeedsGPUError, friendly_errors, require_gpu
+from .generation import chat
 from .hub import course_cache_dir, hf_cache_dir
 from .links import colab_badge
 from .mode import current_mode, is_rehearsal, is_smoke, retry_hub, use_hf_mirror
@@ -46,10 +47,10 @@ current_mode()  # decide real/smoke now, before any Hugging Face library is impo
 logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
 
 __all__ = [
-    "REGISTRY", "CheckFailed", "CourseError", "Hardware", "NeedsGPUError", "can_train_4bit", "check_close",
-    "check_contains", "check_equal", "check_shape", "check_true", "choose_precision", "colab_badge",
-    "course_cache_dir", "current_mode", "describe_models", "detect_hardware", "friendly_errors", "get_device",
-    "hf_cache_dir", "in_colab", "is_rehearsal", "logits_are_finite", "is_smoke", "load_course_dataset", "load_jsonl", "plot_heatmap", "plot_loss",
-    "real_model_id", "report_environment", "require_gpu", "resolve_model", "retry_hub", "set_seed", "setup_chinese_font",
-    "torch_dtype", "trainer_precision_flags", "use_hf_mirror",
+    "can_train_4bit", "chat", "check_close", "check_contains", "check_equal", "check_shape", "check_true", "CheckFailed",
+    "choose_precision", "colab_badge", "course_cache_dir", "CourseError", "current_mode", "describe_models",
+    "detect_hardware", "exercise_is_blank", "friendly_errors", "get_device", "Hardware", "hf_cache_dir", "in_colab",
+    "is_rehearsal", "is_smoke", "load_course_dataset", "load_jsonl", "logits_are_finite", "NeedsGPUError",
+    "plot_heatmap", "plot_loss", "real_model_id", "REGISTRY", "report_environment", "require_gpu", "resolve_model",
+    "retry_hub", "set_seed", "setup_chinese_font", "torch_dtype", "trainer_precision_flags", "use_hf_mirror",
 ]

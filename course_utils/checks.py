@@ -85,3 +85,17 @@ def check_true(condition: bool, *, ok: str = "检查通过！", hint: str = "条
     if not condition:
         _fail(what, hint)
     _ok(ok)
+
+
+def exercise_is_blank(answer: Any, *, todo: str) -> bool:
+    """True while an exercise's blank still holds ``None``: says what to fill in and lets the notebook go on.
+
+    Use it in front of the exercise's check, so that a learner who skips the exercise (and CI) can keep running::
+
+        if not course_utils.exercise_is_blank(my_answer, todo="把 None 换成……"):
+            course_utils.check_equal(my_answer, reference, ok=..., hint=...)
+    """
+    if answer is None:
+        print(f"✏️ 这道练习还空着：{todo}。填好后重新运行这个单元格就会检查；不填也可以继续往下运行。")
+        return True
+    return False

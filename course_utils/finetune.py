@@ -106,21 +106,6 @@ class StepCounter(TrainerCallback):
             self.first_step = state.global_step
 
 
-def chat_answer(model, tokenizer, question: str, *, max_new_tokens: int = 128, system: str | None = None) -> str:
-    """Greedy answer of a chat model to one user question (the chat template adds the assistant header)."""
-    import torch
-
-    messages = [{"role": "system", "content": system}] if system else []
-    messages.append({"role": "user", "content": question})
-    inputs = tokenizer.apply_chat_template(
-        messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
-    ).to(next(model.parameters()).device)
-    with torch.no_grad():
-        output = model.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False)
-    new_tokens = output[0, inputs["input_ids"].shape[1]:]
-    return tokenizer.decode(new_tokens, skip_special_tokens=True).strip()
-
-
 def before_after_table(questions: Sequence[str], before: Sequence[str], after: Sequence[str]):
     """A pandas DataFrame with one row per question: the answer before and after training."""
     import pandas as pd

@@ -126,19 +126,6 @@ def test_step_counter_tells_a_resume_from_a_restart(tmp_path) -> None:
     assert (restarted.steps, restarted.first_step) == (6, 1)
 
 
-def test_chat_answer_generates_only_new_text() -> None:
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    from course_utils import resolve_model
-
-    path = resolve_model("chat", smoke=True)
-    tokenizer = AutoTokenizer.from_pretrained(path)
-    model = AutoModelForCausalLM.from_pretrained(path)
-    answer = finetune.chat_answer(model, tokenizer, "你是谁？", max_new_tokens=8)
-    assert isinstance(answer, str) and "<|im_start|>" not in answer
-    assert answer == finetune.chat_answer(model, tokenizer, "你是谁？", max_new_tokens=8)  # greedy: repeatable
-
-
 def test_before_after_table_rows_and_length_check() -> None:
     table = finetune.before_after_table(["问1", "问2"], ["前1", "前2"], ["后1", "后2"])
     assert list(table.columns) == ["问题", "训练前", "训练后"]
