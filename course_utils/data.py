@@ -8,6 +8,7 @@
 | rag_questions.jsonl   | qid, question, answer, gold_doc_ids, answerable  | 05        |
 | sft_zh.jsonl          | messages (list of {role, content})               | 06        |
 | dpo_zh.jsonl          | prompt, chosen, rejected                         | 07        |
+| mc_zh.jsonl           | qid, question, options (4 个), answer (A–D)      | 14        |
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ DATASETS = {
     "rag_questions": "rag_questions.jsonl",
     "sft_zh": "sft_zh.jsonl",
     "dpo_zh": "dpo_zh.jsonl",
+    "mc_zh": "mc_zh.jsonl",
 }
 
 
