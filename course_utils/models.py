@@ -58,6 +58,9 @@ REGISTRY: dict[str, ModelSpec] = {
         ModelSpec("reranker", "BAAI/bge-reranker-base", "278M", "reranker", "重排序（交叉编码器）"),
         ModelSpec("bert-base-uncased", "google-bert/bert-base-uncased", "110M", "minilm",
                   "英文 BERT（离线时用同一套词表的 MiniLM 代替）"),
+        ModelSpec("clip-en", "openai/clip-vit-base-patch32", "151M", "clip_en", "图文匹配（英文 CLIP，ViT-B/32）"),
+        ModelSpec("clip-zh", "OFA-Sys/chinese-clip-vit-base-patch16", "188M", "clip_zh", "图文匹配（中文 CLIP，ViT-B/16）"),
+        ModelSpec("vlm", "Qwen/Qwen2-VL-2B-Instruct", "2.2B", "vlm", "看图回答问题的多模态对话模型（建议 T4）"),
     ]
 }
 BY_REAL_ID = {spec.real_id.lower(): spec for spec in REGISTRY.values()}
@@ -87,6 +90,8 @@ def resolve_model(name: str, *, smoke: bool | None = None) -> str:
         raise CourseError(f"模型名字应该是一个非空字符串，比如 'Qwen/Qwen2.5-0.5B-Instruct'，现在是 {name!r}。")
     spec = find_spec(name.strip())
     smoke = is_smoke() if smoke is None else smoke
+    if spec is not None and spec.standin == "vlm":
+        allow_image_only_processors()
     if not smoke and is_rehearsal():
         if spec is None:
             raise _unknown(name)
@@ -160,3 +165,42 @@ def standin_path(standin: str) -> Path:
 def describe_models() -> list[str]:
     """One Chinese line per registered model: key, real id, size, purpose."""
     return [f"{s.key:<20} {s.real_id:<58} {s.params:>5}  {s.note}" for s in REGISTRY.values()]
+
+
+class _NoVideoProcessor:
+    """What ``AutoVideoProcessor`` gives after ``allow_image_only_processors``: no video half."""
+
+    @staticmethod
+    def from_pretrained(*args, **kwargs) -> None:
+        return None
+
+
+def allow_image_only_processors() -> bool:
+    """Let a processor with a video half (Qwen2-VL's) load without torchvision, for images and text only.
+
+    transformers builds ``Qwen2VLProcessor`` with a video processor, and its video processors need torchvision.
+    Colab has torchvision, so there nothing changes (returns False). The course's CPU machines cannot have it (the
+    registry's torchvision wheels are built for CUDA torch and fail to import with the CPU torch), so there the
+    processor is loaded with ``video_processor=None``: images and text work exactly as before; passing videos fails.
+    Idempotent; called by ``resolve_model`` for the registered vision-language model. Returns whether it patched.
+    """
+    from transformers.utils import is_torchvision_available
+
+    if is_torchvision_available():
+        return False
+    from transformers import processing_utils
+
+    mapping = processing_utils.MODALITY_TO_AUTOPROCESSOR_MAPPING
+    if getattr(mapping, "_course_image_only", False):
+        return True
+    mapping._MAPPING_NAMES = {**mapping._MAPPING_NAMES, "video_processor": (__name__, "_NoVideoProcessor")}
+    check = processing_utils.ProcessorMixin.check_argument_for_proper_class
+
+    def check_argument_for_proper_class(self, argument_name, argument):
+        if argument is None and argument_name == "video_processor":
+            return None
+        return check(self, argument_name, argument)
+
+    processing_utils.ProcessorMixin.check_argument_for_proper_class = check_argument_for_proper_class
+    mapping._course_image_only = True
+    return True

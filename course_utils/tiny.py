@@ -283,6 +283,167 @@ def build_seq2seq(folder: Path) -> None:
     _save(T5ForConditionalGeneration(config), tokenizer, folder)
 
 
+# ----------------------------------------------------------------------------------------- multimodal (12)
+#
+# CLIP, Chinese CLIP and Qwen2-VL at toy size. The image side keeps the real input geometry (224x224 pixels and the
+# real patch sizes for both CLIPs; Qwen2-VL's 14-pixel patches, 2x2 merge and 2-frame temporal patches), so the
+# notebook shows real tensor shapes; the networks are 1-2 layers wide enough for a few seconds of CPU.
+
+CLIP_SPECIALS = ["<|startoftext|>", "<|endoftext|>"]
+CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073]  # OpenAI CLIP's normalisation (also Chinese CLIP's and Qwen2-VL's)
+CLIP_STD = [0.26862954, 0.26130258, 0.27577711]
+QWEN2_VL_VISION_TOKENS = ["<|vision_start|>", "<|vision_end|>", "<|vision_pad|>", "<|image_pad|>", "<|video_pad|>"]
+VLM_SMOKE_MAX_PIXELS = 224 * 224  # the real processor allows 12845056 (3584 x 3584); smoke keeps images small
+
+
+def clip_bpe_files(size: int) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    """vocab and merges of a CLIP-style BPE (``</w>`` marks a word's end) with exactly ``size`` tokens.
+
+    The layout is CLIP's: the 256 byte symbols, the same 256 with ``</w>``, one token per merge in merge order, then
+    ``<|startoftext|>`` and ``<|endoftext|>`` as the last two ids. The merges are learned in seconds from the
+    bert-base-uncased word list, the course texts and the CJK characters (the real CLIP merges do not ship offline).
+    """
+    from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers, trainers
+
+    from .imitations import gpt2_byte_alphabet
+
+    alphabet = gpt2_byte_alphabet()
+    words = [w for w in (minilm_path() / "vocab.txt").read_text(encoding="utf-8").splitlines()
+             if not (w.startswith("[") and w.endswith("]"))]
+    cjk = " ".join(chr(code) for code in CJK_BLOCK)  # each character a word: byte merges, as CLIP has for Chinese
+    corpus = [" ".join(w[2:] if w.startswith("##") else w for w in words), *bundled_texts(), cjk]
+    bpe = Tokenizer(models.BPE(end_of_word_suffix="</w>"))
+    bpe.normalizer = normalizers.Sequence([normalizers.NFC(), normalizers.Replace(Regex(r"\s+"), " "),
+                                           normalizers.Lowercase()])
+    bpe.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(r"""'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+"""),
+                             behavior="removed", invert=True),
+        pre_tokenizers.ByteLevel(add_prefix_space=False),
+    ])
+    base = alphabet + [symbol + "</w>" for symbol in alphabet]
+    wanted = size - len(base) - len(CLIP_SPECIALS)
+    trainer = trainers.BpeTrainer(vocab_size=len(base) + wanted + 2000, initial_alphabet=alphabet,
+                                  end_of_word_suffix="</w>", show_progress=False)
+    bpe.train_from_iterator(corpus, trainer=trainer)
+    vocab = {token: index for index, token in enumerate(base)}
+    merges: list[tuple[str, str]] = []
+    for merge in json.loads(bpe.to_str())["model"]["merges"]:
+        left, right = merge.split(" ") if isinstance(merge, str) else merge
+        if len(merges) == wanted:
+            break
+        if left in vocab and right in vocab and left + right not in vocab:
+            vocab[left + right] = len(vocab)
+            merges.append((left, right))
+    if len(merges) != wanted:
+        raise ValueError(f"CLIP-style BPE: learned {len(merges)} merges, wanted {wanted}")
+    for token in CLIP_SPECIALS:
+        vocab[token] = len(vocab)
+    return vocab, merges
+
+
+def _clip_tokenizer(size: int, model_max_length: int = 77):
+    from transformers import CLIPTokenizer
+
+    vocab, merges = clip_bpe_files(size)
+    return CLIPTokenizer(vocab=vocab, merges=merges, model_max_length=model_max_length)
+
+
+def build_clip_en(folder: Path) -> None:
+    """CLIPModel (ViT-B/32 geometry: 224x224 images, 32-pixel patches -> 7x7 + 1 tokens) with a CLIP-style BPE."""
+    # the PIL-backed image processor: the same numbers, and no torchvision (not on the course's CPU machines)
+    from transformers import CLIPConfig, CLIPImageProcessorPil, CLIPModel, CLIPProcessor
+
+    tokenizer = _clip_tokenizer(3000)
+    config = CLIPConfig(
+        text_config={"vocab_size": len(tokenizer), "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
+                     "num_attention_heads": 2, "max_position_embeddings": 77, "pad_token_id": 1,
+                     "bos_token_id": tokenizer.bos_token_id, "eos_token_id": tokenizer.eos_token_id},
+        vision_config={"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 2,
+                       "image_size": 224, "patch_size": 32},
+        projection_dim=16,
+    )
+    torch.manual_seed(0)
+    model = CLIPModel(config)
+    images = CLIPImageProcessorPil(size={"shortest_edge": 224}, crop_size={"height": 224, "width": 224},
+                                   do_center_crop=True, resample=3, image_mean=CLIP_MEAN, image_std=CLIP_STD)
+    _save(model, CLIPProcessor(image_processor=images, tokenizer=tokenizer), folder)
+
+
+def build_clip_zh(folder: Path) -> None:
+    """ChineseCLIPModel (ViT-B/16 geometry: 224x224 images, 16-pixel patches -> 14x14 + 1 tokens), Chinese BERT text."""
+    from transformers import ChineseCLIPConfig, ChineseCLIPImageProcessorPil, ChineseCLIPModel, ChineseCLIPProcessor
+
+    tokenizer = bert_chinese_tokenizer()
+    config = ChineseCLIPConfig(
+        text_config={"vocab_size": len(tokenizer), "hidden_size": 32, "intermediate_size": 64,
+                     "num_hidden_layers": 2, "num_attention_heads": 2, "max_position_embeddings": 512},
+        vision_config={"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 2,
+                       "image_size": 224, "patch_size": 16},
+        projection_dim=16,
+    )
+    torch.manual_seed(0)
+    model = ChineseCLIPModel(config)
+    # Chinese CLIP squeezes the whole image to 224x224 (no centre crop), unlike OpenAI CLIP
+    images = ChineseCLIPImageProcessorPil(size={"height": 224, "width": 224}, crop_size={"height": 224, "width": 224},
+                                          do_center_crop=False, resample=3, image_mean=CLIP_MEAN, image_std=CLIP_STD)
+    _save(model, ChineseCLIPProcessor(image_processor=images, tokenizer=tokenizer), folder)
+
+
+def qwen2_vl_chat_template() -> str:
+    """The Qwen2-VL chat template (trl ships it as qwen2_5_vl.jinja; see docs/imitations.md)."""
+    import trl
+
+    return (Path(trl.__file__).parent / "chat_templates" / "qwen2_5_vl.jinja").read_text(encoding="utf-8")
+
+
+def qwen2_vl_processor_files(folder: Path, *, max_pixels: int, chat_template: str) -> None:
+    """preprocessor_config.json, video_preprocessor_config.json and chat_template.jinja of a Qwen2-VL processor.
+
+    Written as files (not by ``Qwen2VLProcessor.save_pretrained``) because the processor object needs torchvision
+    for its video half, which this machine may lack; loading works either way (see models.allow_image_only_processors).
+    """
+    common = {"do_convert_rgb": True, "do_normalize": True, "do_rescale": True, "do_resize": True,
+              "image_mean": CLIP_MEAN, "image_std": CLIP_STD, "merge_size": 2, "min_pixels": 3136,
+              "max_pixels": max_pixels, "patch_size": 14, "resample": 3, "rescale_factor": 0.00392156862745098,
+              "temporal_patch_size": 2}
+    (folder / "preprocessor_config.json").write_text(json.dumps(
+        {**common, "image_processor_type": "Qwen2VLImageProcessor", "processor_class": "Qwen2VLProcessor"},
+        indent=2), encoding="utf-8")
+    (folder / "video_preprocessor_config.json").write_text(json.dumps(
+        {**common, "video_processor_type": "Qwen2VLVideoProcessor", "processor_class": "Qwen2VLProcessor"},
+        indent=2), encoding="utf-8")
+    (folder / "chat_template.jinja").write_text(chat_template, encoding="utf-8")
+
+
+def build_vlm(folder: Path) -> None:
+    """Qwen2VLForConditionalGeneration at toy size: a 1-block vision tower (14-pixel patches, 2x2 merge) feeding a
+    2-layer Qwen2 decoder with M-RoPE, the course BPE plus Qwen2-VL's vision tokens, and the Qwen2-VL chat template."""
+    from transformers import GenerationConfig, Qwen2VLConfig, Qwen2VLForConditionalGeneration
+
+    tokenizer = bpe_tokenizer(chat=True)
+    tokenizer.add_special_tokens({"additional_special_tokens": QWEN2_VL_VISION_TOKENS})
+    tokenizer.chat_template = qwen2_vl_chat_template()
+    ids = {token: tokenizer.convert_tokens_to_ids(token) for token in [*CHAT_SPECIALS, *QWEN2_VL_VISION_TOKENS]}
+    eos_id, pad_id = ids["<|im_end|>"], ids["<|endoftext|>"]
+    config = Qwen2VLConfig(
+        text_config={"vocab_size": len(tokenizer), "hidden_size": 64, "intermediate_size": 128,
+                     "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
+                     "max_position_embeddings": 4096, "bos_token_id": None, "eos_token_id": eos_id,
+                     "pad_token_id": pad_id,
+                     "rope_parameters": {"rope_type": "default", "rope_theta": 1000000.0, "mrope_section": [2, 3, 3]}},
+        vision_config={"depth": 1, "embed_dim": 32, "hidden_size": 64, "num_heads": 2, "mlp_ratio": 2,
+                       "patch_size": 14, "spatial_merge_size": 2, "temporal_patch_size": 2},
+        image_token_id=ids["<|image_pad|>"], video_token_id=ids["<|video_pad|>"],
+        vision_start_token_id=ids["<|vision_start|>"], vision_end_token_id=ids["<|vision_end|>"],
+        tie_word_embeddings=True,
+    )
+    torch.manual_seed(0)
+    model = Qwen2VLForConditionalGeneration(config)
+    model.generation_config = GenerationConfig(eos_token_id=[eos_id, pad_id], pad_token_id=pad_id)
+    _save(model, tokenizer, folder)
+    qwen2_vl_processor_files(folder, max_pixels=VLM_SMOKE_MAX_PIXELS, chat_template=tokenizer.chat_template)
+
+
 def _lm_texts() -> list[str]:
     """Plain Chinese text for baking the causal LMs: documents and reviews, but NOT the SFT/DPO answers,
     so that notebooks 06/07 still show a real before/after difference."""
@@ -310,4 +471,7 @@ BUILDERS: dict[str, Callable[[Path], None]] = {
     "chat": build_chat,
     "gpt2": build_gpt2,
     "seq2seq": build_seq2seq,
+    "clip_en": build_clip_en,
+    "clip_zh": build_clip_zh,
+    "vlm": build_vlm,
 }

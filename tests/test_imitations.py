@@ -367,3 +367,122 @@ def test_ensure_imitation_lays_out_a_hub_cache(tmp_path, monkeypatch) -> None:
     assert ensure_imitation(real_id) == folder  # built once
     config = AutoConfig.from_pretrained(real_id, cache_dir=str(tmp_path / "rehearsal-hub"), local_files_only=True)
     assert config.architectures == ["BertModel"]
+
+
+# ------------------------------------------------------------------------------------- multimodal (notebook 12)
+
+
+def _photo(width: int = 451, height: int = 300):
+    """An RGB image of skimage.data.chelsea()'s size (451 x 300), made without reading any file."""
+    import numpy as np
+    from PIL import Image
+
+    return Image.fromarray(np.random.default_rng(0).integers(0, 256, (height, width, 3), dtype=np.uint8))
+
+
+# sources (CLIP): config.json copy, preprocessor_config.json dump, CLIPConfig docs; (Chinese CLIP): README model card
+CLIP_MODELS = {
+    # real id: (model class, processor class, patch size, texts)
+    "openai/clip-vit-base-patch32": ("CLIPModel", "CLIPProcessor", 32, ["a photo of a cat", "a photo of a dog"]),
+    "OFA-Sys/chinese-clip-vit-base-patch16": ("ChineseCLIPModel", "ChineseCLIPProcessor", 16, ["一只猫", "一只狗"]),
+}
+
+
+@pytest.mark.parametrize("real_id", list(CLIP_MODELS))
+def test_clip_imitations_keep_the_real_geometry(built, real_id: str) -> None:
+    import transformers
+    from transformers import AutoModel, AutoProcessor
+
+    model_class, processor_class, patch, texts = CLIP_MODELS[real_id]
+    folder = built(real_id)
+    processor = AutoProcessor.from_pretrained(folder)
+    model = AutoModel.from_pretrained(folder)
+    assert type(processor).__name__ == processor_class and type(model).__name__ == model_class
+    getattr(transformers, model_class).from_pretrained(folder)
+    config = model.config
+    assert config.architectures == [model_class] and config.projection_dim == 512
+    assert (config.vision_config.image_size, config.vision_config.patch_size) == (224, patch)
+    assert config.logit_scale_init_value == 2.6592
+    inputs = processor(text=texts, images=_photo(), return_tensors="pt", padding=True)
+    assert inputs["pixel_values"].shape == (1, 3, 224, 224)
+    with torch.no_grad():
+        out = model(**inputs)
+        hidden = model.vision_model(pixel_values=inputs["pixel_values"]).last_hidden_state
+    assert out.logits_per_image.shape == (1, 2) and out.image_embeds.shape == out.text_embeds[:1].shape == (1, 512)
+    assert hidden.shape[1] == (224 // patch) ** 2 + 1  # 50 tokens for ViT-B/32, 197 for ViT-B/16
+    images = processor.image_processor
+    assert list(images.image_mean) == [0.48145466, 0.4578275, 0.40821073]
+    assert list(images.image_std) == [0.26862954, 0.26130258, 0.27577711]
+
+
+def test_clip_tokenizer_has_the_real_size_special_ids_and_length(built) -> None:
+    from transformers import AutoTokenizer
+
+    folder = built("openai/clip-vit-base-patch32")
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    assert type(tokenizer).__name__ == "CLIPTokenizer" and len(tokenizer) == 49408  # sources (CLIP): vocab_size
+    assert _ids(tokenizer, ["<|startoftext|>", "<|endoftext|>"]) == {"<|startoftext|>": 49406, "<|endoftext|>": 49407}
+    assert tokenizer.model_max_length == 77 and tokenizer.pad_token == tokenizer.eos_token == "<|endoftext|>"
+    ids = tokenizer("A photo of a cat")["input_ids"]
+    assert ids[0] == 49406 and ids[-1] == 49407 and ids[1] == 320  # lower-cased; "a</w>" is 320, as in CLIP's layout
+    config = _json(folder, "config.json")
+    assert config["text_config"]["vocab_size"] == 49408 and config["text_config"]["max_position_embeddings"] == 77
+    preprocessor = _json(folder, "preprocessor_config.json")
+    assert preprocessor["do_center_crop"] is True and preprocessor["size"] == {"shortest_edge": 224}
+
+
+def test_chinese_clip_text_side_is_a_chinese_bert(built) -> None:
+    from transformers import AutoProcessor
+
+    folder = built("OFA-Sys/chinese-clip-vit-base-patch16")
+    tokenizer = AutoProcessor.from_pretrained(folder).tokenizer
+    assert type(tokenizer).__name__ == "BertTokenizer"
+    assert len(tokenizer) == 21128 and _ids(tokenizer, BERT_SPECIAL_IDS) == BERT_SPECIAL_IDS
+    assert tokenizer.tokenize("一只橘猫") == list("一只橘猫")
+    assert _json(folder, "config.json")["text_config"]["vocab_size"] == 21128
+    assert _json(folder, "preprocessor_config.json")["do_center_crop"] is False  # squeezed to 224 x 224, no crop
+
+
+def test_qwen2_vl_imitation_keeps_tokens_template_and_image_token_arithmetic(built) -> None:
+    from transformers import AutoModelForImageTextToText, AutoProcessor, GenerationConfig
+
+    from course_utils.models import allow_image_only_processors
+
+    allow_image_only_processors()  # no torchvision on the course's CPU machines (what resolve_model does)
+    folder = built("Qwen/Qwen2-VL-2B-Instruct")
+    processor = AutoProcessor.from_pretrained(folder)
+    model = AutoModelForImageTextToText.from_pretrained(folder)
+    assert type(processor).__name__ == "Qwen2VLProcessor"
+    assert type(model).__name__ == "Qwen2VLForConditionalGeneration"
+    tokenizer = processor.tokenizer
+    # sources (Qwen2-VL): tokenizer_config.json (14 added tokens 151643..151656, model_max_length 32768, pad left)
+    assert type(tokenizer).__name__ == "Qwen2Tokenizer" and len(tokenizer) == 151657
+    assert tokenizer.encode("你好，世界") == [108386, 3837, 99489]  # the Qwen2 vocabulary (sources: Qwen)
+    assert _ids(tokenizer, ["<|vision_start|>", "<|vision_end|>", "<|image_pad|>", "<|video_pad|>", "<|im_end|>"]) == {
+        "<|vision_start|>": 151652, "<|vision_end|>": 151653, "<|image_pad|>": 151655, "<|video_pad|>": 151656,
+        "<|im_end|>": 151645}
+    assert (tokenizer.model_max_length, tokenizer.padding_side, tokenizer.eos_token) == (32768, "left", "<|im_end|>")
+    config = model.config
+    # sources (Qwen2-VL): config.json
+    assert (config.image_token_id, config.video_token_id, config.vision_start_token_id) == (151655, 151656, 151652)
+    assert config.text_config.vocab_size == 151936 and config.text_config.num_key_value_heads == 2
+    vision = config.vision_config
+    assert (vision.patch_size, vision.spatial_merge_size, vision.temporal_patch_size, vision.mlp_ratio) == (14, 2, 2, 4)
+    images = processor.image_processor
+    assert (images.patch_size, images.merge_size, images.temporal_patch_size) == (14, 2, 2)
+    preprocessor = _json(folder, "preprocessor_config.json")  # sources: preprocessor_config.json
+    assert (preprocessor["min_pixels"], preprocessor["max_pixels"]) == (3136, 12845056)
+    assert (images.size["shortest_edge"], images.size["longest_edge"]) == (3136, 12845056)  # how transformers keeps them
+    messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "描述这张图片。"}]}]
+    text = processor.apply_chat_template(messages, add_generation_prompt=True)
+    assert text == ("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n"
+                    "<|vision_start|><|image_pad|><|vision_end|>描述这张图片。<|im_end|>\n<|im_start|>assistant\n")
+    inputs = processor(images=[_photo()], text=[text], return_tensors="pt")
+    # 451 x 300 -> smart_resize to multiples of 28: 448 x 308 -> 32 x 22 patches of 14 px -> 704 / 4 = 176 tokens
+    assert inputs["image_grid_thw"].tolist() == [[1, 22, 32]]
+    assert inputs["pixel_values"].shape == (22 * 32, 3 * 2 * 14 * 14)
+    assert int((inputs["input_ids"] == 151655).sum()) == (308 // 14) * (448 // 14) // 4 == 176
+    out = model.generate(**inputs, max_new_tokens=3, min_new_tokens=3, do_sample=False)
+    assert out.shape[1] == inputs["input_ids"].shape[1] + 3
+    generation = GenerationConfig.from_pretrained(folder)
+    assert generation.eos_token_id == [151645, 151643] and generation.pad_token_id == 151643

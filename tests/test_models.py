@@ -186,3 +186,74 @@ def test_standin_cache_key_follows_the_builder_source(tmp_path, monkeypatch) -> 
     assert models.standin_fingerprint() != before
     monkeypatch.undo()
     assert models.standin_fingerprint() == before
+
+
+# ------------------------------------------------------------------------------------------ multimodal (notebook 12)
+
+
+def _photo(width: int = 451, height: int = 300):
+    """A photo-sized RGB image (chelsea's size in skimage.data) without reading any file."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.random.default_rng(0).integers(0, 256, (height, width, 3), dtype=np.uint8)
+    return Image.fromarray(pixels)
+
+
+@pytest.mark.parametrize(("key", "model_class", "processor_class", "texts"), [
+    ("clip-en", "CLIPModel", "CLIPProcessor", ["a photo of a cat", "a photo of a dog"]),
+    ("clip-zh", "ChineseCLIPModel", "ChineseCLIPProcessor", ["一只猫的照片", "一只狗的照片"]),
+])
+def test_clip_standins_take_real_size_images(smoke_path, key, model_class, processor_class, texts) -> None:
+    import transformers
+    from transformers import AutoModel, AutoProcessor, pipeline
+
+    path = smoke_path(key)
+    processor = AutoProcessor.from_pretrained(path)
+    model = AutoModel.from_pretrained(path)
+    assert type(processor).__name__ == processor_class and type(model).__name__ == model_class
+    getattr(transformers, processor_class).from_pretrained(path)  # the named classes load it too
+    getattr(transformers, model_class).from_pretrained(path)
+    inputs = processor(text=texts, images=_photo(), return_tensors="pt", padding=True)
+    assert inputs["pixel_values"].shape == (1, 3, 224, 224)  # the real models' input size
+    assert inputs["input_ids"].shape[0] == 2
+    assert not any(processor.tokenizer.unk_token in processor.tokenizer.tokenize(t) for t in texts)  # CLIP: unk = eos
+    with torch.no_grad():
+        out = model(**inputs)
+    assert out.logits_per_image.shape == (1, 2) and out.logits_per_text.shape == (2, 1)
+    patch = model.config.vision_config.patch_size
+    assert patch == (32 if key == "clip-en" else 16)  # ViT-B/32 and ViT-B/16, as the real ones
+    with torch.no_grad():
+        hidden = model.vision_model(pixel_values=inputs["pixel_values"]).last_hidden_state
+    assert hidden.shape[1] == (224 // patch) ** 2 + 1  # one token per patch plus [CLS]
+    result = pipeline("zero-shot-image-classification", model=path)(_photo(), candidate_labels=texts)
+    assert sorted(r["label"] for r in result) == sorted(texts) and abs(sum(r["score"] for r in result) - 1) < 1e-4
+
+
+def test_vlm_standin_keeps_qwen2_vl_image_token_arithmetic(smoke_path) -> None:
+    from transformers import AutoModelForImageTextToText, AutoProcessor, pipeline
+
+    path = smoke_path("vlm")
+    processor = AutoProcessor.from_pretrained(path)
+    model = AutoModelForImageTextToText.from_pretrained(path)
+    assert type(processor).__name__ == "Qwen2VLProcessor"
+    assert type(model).__name__ == "Qwen2VLForConditionalGeneration"
+    images = processor.image_processor
+    assert (images.patch_size, images.merge_size, images.temporal_patch_size) == (14, 2, 2)  # Qwen2-VL's values
+    messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "描述这张图片。"}]}]
+    text = processor.apply_chat_template(messages, add_generation_prompt=True)
+    assert "<|vision_start|><|image_pad|><|vision_end|>描述这张图片。" in text
+    assert text.endswith("<|im_start|>assistant\n")
+    inputs = processor(images=[_photo()], text=[text], return_tensors="pt")
+    grid = inputs["image_grid_thw"][0].tolist()
+    height, width = grid[1] * 14, grid[2] * 14  # the resized image: a multiple of 28 on each side
+    assert grid[0] == 1 and height % 28 == 0 and width % 28 == 0
+    assert inputs["pixel_values"].shape == (grid[1] * grid[2], 3 * 2 * 14 * 14)
+    image_tokens = int((inputs["input_ids"] == model.config.image_token_id).sum())
+    assert image_tokens == (height // 14) * (width // 14) // 4
+    out = model.generate(**inputs, max_new_tokens=4, min_new_tokens=4, do_sample=False)
+    assert out.shape[1] == inputs["input_ids"].shape[1] + 4
+    with_image = [{"role": "user", "content": [{"type": "image", "image": _photo()},
+                                               {"type": "text", "text": "描述这张图片。"}]}]
+    answer = pipeline("image-text-to-text", model=path)(text=with_image, max_new_tokens=3)
+    assert answer[0]["generated_text"][-1]["role"] == "assistant"
