@@ -52,8 +52,9 @@ RULES: list[Rule] = [
     rule(r"jieba.*SyntaxWarning: invalid escape sequence|jieba.*pkg_resources is deprecated", "05_ 10_",
          "jieba's old source on Python >= 3.12 (Colab runs 3.13)", explained_by=("invalid escape sequence",)),
     rule(r"Passing `generation_config` together with generation-related arguments|Both `max_new_tokens` \(=\d+\) "
-         r"and `max_length`\(=20\) seem to have been set|Ignoring clean_up_tokenization_spaces=True for BPE", "01_",
-         "transformers 5.15's text-generation pipeline (Colab's version) nags about its own defaults",
+         r"and `max_length`\(=20\) seem to have been set|Ignoring clean_up_tokenization_spaces=True for BPE", "01_ 12_",
+         "transformers 5.15's text-generation / image-text-to-text pipelines (Colab's version) nag about their own "
+         "defaults",
          explained_by=("Passing generation_config together with generation-related arguments",)),
     rule(r"`use_return_dict` is deprecated", "08_",
          "peft 0.20 reads a config attribute transformers 5.15 renamed", explained_by=("use_return_dict is deprecated",)),
