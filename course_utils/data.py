@@ -9,6 +9,8 @@
 | sft_zh.jsonl          | messages (list of {role, content})               | 06        |
 | dpo_zh.jsonl          | prompt, chosen, rejected                         | 07        |
 | mc_zh.jsonl           | qid, question, options (4 个), answer (A–D)      | 14        |
+| emb_pairs_en.jsonl    | anchor, positive, negative, split (train/test)   | 13        |
+| emb_pairs_zh.jsonl    | anchor, positive, negative, split (train/test)   | 13        |
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ DATASETS = {
     "sft_zh": "sft_zh.jsonl",
     "dpo_zh": "dpo_zh.jsonl",
     "mc_zh": "mc_zh.jsonl",
+    "emb_pairs_en": "emb_pairs_en.jsonl",
+    "emb_pairs_zh": "emb_pairs_zh.jsonl",
 }
 
 

@@ -1,0 +1,237 @@
+"""Every self-check of notebooks 00–10 can fail: each test below makes one typical learner mistake, written as the
+learner would write it, and asserts that the notebook's own self-check raises ``CheckFailed``.
+
+The code that runs is the notebook's (tests/nbexec.py), in smoke mode, stopped right after the check (``until``) so
+each test runs only a prefix. Notebooks 06 and 07 train: their tests stop before training, and a check that sits
+after training but needs nothing from it runs on its own cells (``run_cells``).
+Notebook 04's hand-written maths is also tested on other shapes in tests/test_notebook04_math.py; the exercises of
+00 and 06 in tests/test_exercises.py.
+
+| notebook | the learner's mistake                                            | the check that catches it                     |
+|----------|------------------------------------------------------------------|-----------------------------------------------|
+| 00       | slice a row `scores[0]` instead of a column `scores[:, 0]`       | §3 check_shape(first_col, [2])                |
+| 00       | forget `.item()`: `loss_number = loss`                           | §3 isinstance(loss_number, float)             |
+| 00       | hard-code `device = "cuda"` on a CPU runtime                     | §2 device == torch's own view                 |
+| 00       | write PyTorch's non-existent device name `"gpu"`                 | §2 device == torch's own view                 |
+| 01       | a task name pipeline does not know (`"情感分析"`)                    | §1 official name in SUPPORTED_TASKS           |
+| 01       | compare the label with "positive" instead of using id2label      | §5 correct >= 15                              |
+| 01       | ask for one label only (no `top_k=None`)                         | §6 scores sum to 1                            |
+| 02       | decode without `skip_special_tokens=True`                        | §1 round trip equals the sentence             |
+| 02       | feed the [CLS] hidden state instead of `pooler_output` to the head | §4 backbone + head == full model            |
+| 02       | softmax over the batch dimension (`dim=0`)                       | §6 my scores == pipeline scores               |
+| 03       | count characters instead of tokens for the real length           | §1 mask sums == real lengths                  |
+| 03       | call the model without `attention_mask`                          | §2 batch logits == alone logits               |
+| 03       | right padding for generation                                     | §5 left-padded batch == one by one            |
+| 04       | softmax over the query dimension (`dim=-2`)                      | §3 out0 == scaled_dot_product_attention       |
+| 04       | sin in the left half, cos in the right half                      | §2 pe row == formula                          |
+| 04       | mask after softmax (multiply weights by 0)                       | §4 masked weights == model's attentions       |
+| 05       | cosine with an L2 index (`IndexFlatL2`)                          | §4 FAISS top 5 == brute force                 |
+| 05       | keep the prompt in the answer (no slicing of new tokens)         | §1 my chat == course_utils.chat               |
+| 05       | no overlap between chunks (`OVERLAP = 0`)                        | §2 neighbouring chunks share a sentence       |
+| 05       | MRR over chunks, duplicates not removed                          | §7 table's dense MRR == MRR by hand           |
+| 06       | loss on the whole conversation (prompt tokens included)          | §2 question not in trained text               |
+| 06       | random LoRA init (`init_lora_weights=False`)                     | §4 untrained LoRA == base model               |
+| 06       | LoRA parameters counted as r × in × out                          | §4 hand count == peft's count                 |
+| 07       | rewards without the reference model                              | §2 losses == hand calculation                 |
+| 07       | forget the minus sign of −log σ                                  | §2 losses == hand calculation                 |
+| 07       | train on all rows (held-out questions leak into training)        | §1 no overlap with HELD_OUT                   |
+| 07       | full DPO memory without the reference model's copy               | §9 exercise full_dpo == 8.28                  |
+| 08       | evaluate on the training split                                   | §1 no overlap, sizes add up                   |
+| 08       | pad every batch to a fixed 64 tokens                             | §1 batch width == longest in batch            |
+| 08       | confusion matrix of the training split (`predict(train_tok)`)    | §3 row sums == test labels per class          |
+| 08       | count all LoRA-model parameters, frozen ones too                 | §6 count == peft's count                      |
+| 09       | compare with the first position `[0, 0]` instead of the last     | §2 generate's first token == top-1            |
+| 09       | few-shot examples sliced wrongly (`EXAMPLES[shots:]`)            | §3 examples only in the few-shot prompt       |
+| 09       | answer extractor takes the first number (`numbers[0]`)           | §4 last_number(sample) == 9                   |
+| 10       | Euclidean distance instead of cosine                             | §2 by hand == library                         |
+| 10       | zero-shot label descriptions in the wrong order                  | §4 zero-shot better than chance               |
+| 10       | c-TF-IDF without the IDF factor                                  | §6 keywords == hand calculation               |
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import course_utils
+from tests.nbexec import folded_answers, run_notebook
+from tests.nbtools import NOTEBOOK_DIR, code_cells, load, strip_magics
+
+
+def run_cells(name: str, containing: list[str], *, edits: dict[str, str] | None = None, workdir: Path) -> dict:
+    """Run only the notebook cells that contain these snippets (in notebook order), after `import course_utils`.
+
+    For a self-contained check that sits after an expensive cell (training) but needs nothing from it.
+    """
+    cells = [c for c in code_cells(load(NOTEBOOK_DIR / name)) if any(s in c for s in containing)]
+    assert len(cells) == len(containing), f"{name}: expected one cell per snippet, found {len(cells)}"
+    source = "\n".join(cells)
+    for old, new in (edits or {}).items():
+        assert source.count(old) == 1, f"{name}: the snippet {old!r} occurs {source.count(old)} times"
+        source = source.replace(old, new)
+    namespace: dict = {"__name__": "__main__", "course_utils": course_utils}
+    previous = Path.cwd()
+    os.chdir(workdir)
+    try:
+        exec(compile(strip_magics(source), f"{name}[selected cells]", "exec"), namespace)  # noqa: S102
+    finally:
+        os.chdir(previous)
+    return namespace
+
+
+# (notebook, {exact snippet: the mistake}, snippet of the check's cell) — one row per mistake of the table above
+MUTATIONS = {
+    # 00 ------------------------------------------------------------------------------------------------------
+    "00 row instead of column": ("00_colab_setup.ipynb", {"first_col = scores[:, 0]": "first_col = scores[0]"},
+                                 "check_shape(first_col"),
+    "00 no .item()": ("00_colab_setup.ipynb", {"loss_number = loss.item()": "loss_number = loss"},
+                      "isinstance(loss_number, float)"),
+    "00 device hard-coded cuda": ("00_colab_setup.ipynb",
+                                  {"device = course_utils.get_device()  #": 'device = "cuda"  #'},
+                                  "torch.cuda.is_available(), ok="),
+    "00 device gpu": ("00_colab_setup.ipynb", {"device = course_utils.get_device()  #": 'device = "gpu"  #'},
+                      "torch.cuda.is_available(), ok="),
+    # 01 ------------------------------------------------------------------------------------------------------
+    "01 task name in Chinese": ("01_pipeline.ipynb", {'my_task = "sentiment-analysis"': 'my_task = "情感分析"'},
+                                "official in SUPPORTED_TASKS"),
+    "01 label compared with positive": (
+        "01_pipeline.ipynb",
+        {'pred_ids = [label_to_id[p["label"]] for p in preds]': 'pred_ids = [1 if p["label"] == "positive" else 0 for p in preds]'},
+        "correct >= 15"),
+    "01 no top_k=None": ("01_pipeline.ipynb", {"不算差\", top_k=None)": "不算差\")"}, "total, 1.0"),
+    # 02 ------------------------------------------------------------------------------------------------------
+    "02 decode keeps specials": ("02_behind_the_pipeline.ipynb",
+                                 {"clean = tokenizer.decode(encoded, skip_special_tokens=True)":
+                                  "clean = tokenizer.decode(encoded)"}, 'clean.replace(" ", "")'),
+    "02 CLS instead of pooler": ("02_behind_the_pipeline.ipynb",
+                                 {"model.classifier(backbone_out.pooler_output)":
+                                  "model.classifier(backbone_out.last_hidden_state[:, 0])"}, "check_close(my_logits"),
+    "02 softmax over batch": ("02_behind_the_pipeline.ipynb",
+                              {"probs = torch.softmax(logits, dim=-1)": "probs = torch.softmax(logits, dim=0)"},
+                              "check_close(my_scores, pipe_scores"),
+    # 03 ------------------------------------------------------------------------------------------------------
+    "03 characters not tokens": ("03_attention_mask_padding.ipynb",
+                                 {'real_lengths = [len(tokenizer(s)["input_ids"]) for s in sentences]':
+                                  "real_lengths = [len(s) for s in sentences]"}, "sum(dim=1), real_lengths"),
+    "03 no attention_mask": ("03_attention_mask_padding.ipynb",
+                             {"logits_masked = classifier(**batch).logits[0]":
+                              'logits_masked = classifier(input_ids=batch["input_ids"]).logits[0]'},
+                             "check_close(logits_masked"),
+    "03 right padding for generation": ("03_attention_mask_padding.ipynb",
+                                        {"chat_tokenizer.padding_side = side": 'chat_tokenizer.padding_side = "right"'},
+                                        'results["left"], alone_answers'),
+    # 04 ------------------------------------------------------------------------------------------------------
+    "04 softmax over queries": ("04_transformer_internals.ipynb",
+                                {"weights = scores.softmax(dim=-1)": "weights = scores.softmax(dim=-2)"},
+                                "F.scaled_dot_product_attention(q0, k0, v0), atol"),
+    "04 sin and cos in halves": ("04_transformer_internals.ipynb",
+                                 {"pe[:, 0::2] = torch.sin(angles)": "pe[:, : d_model // 2] = torch.sin(angles)",
+                                  "pe[:, 1::2] = torch.cos(angles)": "pe[:, d_model // 2 :] = torch.cos(angles)"},
+                                 "check_close(pe[pos]"),
+    "04 mask after softmax": ("04_transformer_internals.ipynb",
+                              {"masked_weights = masked_scores.softmax(dim=-1)":
+                               "masked_weights = scores.softmax(dim=-1) * (causal_mask == 0)"},
+                              "check_close(masked_weights[0, 0]"),
+    # 05 ------------------------------------------------------------------------------------------------------
+    "05 L2 index for cosine": ("05_rag.ipynb", {"index = faiss.IndexFlatIP(chunk_vectors.shape[1])":
+                                                "index = faiss.IndexFlatL2(chunk_vectors.shape[1])"},
+                               "top5_by_hand, atol"),
+    "05 chat keeps the prompt": ("05_rag.ipynb", {'new_tokens = output[0, inputs["input_ids"].shape[1]:]':
+                                                  "new_tokens = output[0]"}, "course_utils.chat(chat_model"),
+    "05 no overlap": ("05_rag.ipynb", {"OVERLAP = 1  #": "OVERLAP = 0  #"}, "all_valid and overlapped"),
+    "05 MRR over chunks": ("05_rag.ipynb",
+                           {'unique_in_order(c.doc_id for c, _ in search(q["question"], k=15))':
+                            '[c.doc_id for c, _ in search(q["question"], k=15)]'}, "mrr_by_hand"),
+    # 06 ------------------------------------------------------------------------------------------------------
+    "06 loss on the prompt": ("06_sft_qlora.ipynb",
+                              {"trained_text = tokenizer.decode([i for i, m in zip(ids, mask, strict=True) if m == 1])":
+                               "trained_text = tokenizer.decode(ids)"}, "question_text not in trained_text"),
+    "06 random LoRA init": ("06_sft_qlora.ipynb",
+                            {'task_type="CAUSAL_LM",    #': 'init_lora_weights=False, task_type="CAUSAL_LM",    #'},
+                            "check_close(lora_logits, plain_logits"),
+    "06 LoRA count r*in*out": ("06_sft_qlora.ipynb",
+                               {"expected += RANK * (module.in_features + module.out_features)":
+                                "expected += RANK * module.in_features * module.out_features"},
+                               "check_equal(trainable, expected"),
+    # 07 ------------------------------------------------------------------------------------------------------
+    "07 reward without reference": ("07_dpo.ipynb",
+                                    {"chosen_reward = beta * (policy_chosen - ref_chosen)": "chosen_reward = beta * policy_chosen",
+                                     "rejected_reward = beta * (policy_rejected - ref_rejected)":
+                                     "rejected_reward = beta * policy_rejected"}, "check_close(losses, by_hand"),
+    "07 minus sign forgotten": ("07_dpo.ipynb", {"loss = -F.logsigmoid(margin)": "loss = F.logsigmoid(margin)"},
+                                "check_close(losses, by_hand"),
+    "07 held-out questions leak": ("07_dpo.ipynb",
+                                   {'train_rows = dpo_data.filter(lambda row: row["prompt"] not in HELD_OUT)':
+                                    "train_rows = dpo_data"}, "not overlap and len(train_data)"),
+    # 08 ------------------------------------------------------------------------------------------------------
+    "08 test on the training split": ("08_finetune_classifier.ipynb",
+                                      {'train_set, test_set = split["train"], split["test"]':
+                                       'train_set, test_set = split["train"], split["train"]'},
+                                      "not overlap,"),
+    "08 fixed-length padding": ("08_finetune_classifier.ipynb",
+                                {"collator = DataCollatorWithPadding(tokenizer=tokenizer)":
+                                 'collator = DataCollatorWithPadding(tokenizer=tokenizer, padding="max_length", max_length=64)'},
+                                "check_equal(batch[\"input_ids\"].shape[1], longest"),
+    "08 confusion matrix on the training split": ("08_finetune_classifier.ipynb",
+                                       {"output = trainer.predict(test_tok)": "output = trainer.predict(train_tok)"},
+                                       "matrix.sum(axis=1).tolist(), true_counts"),
+    "08 LoRA counts frozen params": ("08_finetune_classifier.ipynb",
+                                     {"lora_trainable = sum(p.numel() for p in lora_model.parameters() if p.requires_grad)":
+                                      "lora_trainable = sum(p.numel() for p in lora_model.parameters())"},
+                                     "check_equal(lora_trainable, peft_trainable"),
+    # 09 ------------------------------------------------------------------------------------------------------
+    "09 first position instead of last": ("09_prompting_generation.ipynb",
+                                          {"top5 = logits[0, -1].topk(5)": "top5 = logits[0, 0].topk(5)"},
+                                          "check_equal(first_new.item()"),
+    "09 few-shot slice wrong": ("09_prompting_generation.ipynb", {"for text, label in EXAMPLES[:shots]:": "for text, label in EXAMPLES[shots:]:"},
+                                "all(text in few for text, _ in EXAMPLES)"),
+    "09 first number extracted": ("09_prompting_generation.ipynb", {"return int(numbers[-1]) if numbers": "return int(numbers[0]) if numbers"},
+                                  "check_equal(last_number(sample)"),
+    # 10 ------------------------------------------------------------------------------------------------------
+    "10 cosine without lengths": ("10_embeddings.ipynb",
+                                  {"by_hand = float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))":
+                                   "by_hand = float(np.linalg.norm(a - b))"}, "check_close(by_hand, by_library"),
+    "10 label descriptions swapped": ("10_embeddings.ipynb",
+                                      {'label_texts = ["A negative review.", "A positive review."]':
+                                       'label_texts = ["A positive review.", "A negative review."]'},
+                                      "zero_shot_accuracy > 0.5"),
+    "10 c-TF-IDF without IDF": ("10_embeddings.ipynb",
+                                {"n / total * math.log(1 + len(counts) / clusters_with_word[w])": "n / total"},
+                                "toy_keywords"),
+}
+
+
+@pytest.mark.parametrize("mistake", MUTATIONS, ids=str)
+def test_self_check_catches_the_mistake(mistake: str, tmp_path: Path) -> None:
+    notebook, edits, until = MUTATIONS[mistake]
+    with pytest.raises(course_utils.CheckFailed):
+        run_notebook(notebook, edits=edits, until=until, workdir=tmp_path)
+
+
+# ---------------------------------------------------------------------------------------------- 07 exercise
+# §9 of notebook 07 sits after training but needs nothing from it: its cell runs on its own.
+DPO_NB, DPO_CELL = "07_dpo.ipynb", "full_dpo = None  # 把 None 换成算式"
+DPO_BLANK = "full_dpo = None  # 把 None 换成算式：全量 DPO = 策略模型训练 16 字节/参数 + 一份 fp16 参考模型 2 字节/参数"
+
+
+def _dpo_answer() -> str:
+    answers = [block for block in folded_answers(DPO_NB) if block.startswith("full_dpo = ")]
+    assert len(answers) == 1, answers
+    return answers[0].strip()
+
+
+def test_07_memory_exercise_blank_goes_on(tmp_path: Path, capsys) -> None:
+    run_cells(DPO_NB, [DPO_CELL], workdir=tmp_path)
+    assert "✏️ 这道练习还空着" in capsys.readouterr().out
+
+
+def test_07_memory_exercise_folded_answer_passes(tmp_path: Path, capsys) -> None:
+    run_cells(DPO_NB, [DPO_CELL], edits={DPO_BLANK: _dpo_answer()}, workdir=tmp_path)
+    assert "✅" in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_07_memory_exercise_without_reference_model_fails(tmp_path: Path) -> None:
+    with pytest.raises(course_utils.CheckFailed):  # 16 bytes only: the SFT number, the reference model forgotten
+        run_cells(DPO_NB, [DPO_CELL], edits={DPO_BLANK: "full_dpo = REAL_PARAMS * 16 / GIB"}, workdir=tmp_path)
