@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 
-def chat(model, tokenizer, messages: str | list[dict], max_new_tokens: int = 128, **generation_options: Any) -> str:
+def chat(model, tokenizer, messages: str | list[dict], max_new_tokens: int = 128, tools: list | None = None,
+         **generation_options: Any) -> str:
     """Answer of a chat model: chat template → ``generate`` → decode only the new tokens.
 
-    ``messages`` is a list of ``{"role", "content"}`` dicts or, for one question, just its text. Greedy decoding
+    ``messages`` is a list of ``{"role", "content"}`` dicts or, for one question, just its text; ``tools`` (Python
+    functions, notebook 11) are rendered into the prompt by the chat template. Greedy decoding
     (``do_sample=False``) unless ``generation_options`` say otherwise; every other keyword (temperature, top_p,
     repetition_penalty, stop_strings, …) goes to ``model.generate``.
     """
@@ -20,7 +22,7 @@ def chat(model, tokenizer, messages: str | list[dict], max_new_tokens: int = 128
 
     if isinstance(messages, str):
         messages = [{"role": "user", "content": messages}]
-    inputs = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
+    inputs = tokenizer.apply_chat_template(messages, tools=tools, add_generation_prompt=True, return_tensors="pt",
                                            return_dict=True).to(model.device)
     options = {"do_sample": False, **generation_options}
     with torch.no_grad():

@@ -54,7 +54,8 @@ def _own_chat_helpers(notebook: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("notebook", ["06_sft_qlora.ipynb", "07_dpo.ipynb", "09_prompting_generation.ipynb"])
+@pytest.mark.parametrize("notebook", ["06_sft_qlora.ipynb", "07_dpo.ipynb", "09_prompting_generation.ipynb",
+                                      "11_chains_memory_agents.ipynb"])
 def test_later_lessons_use_the_package_chat_instead_of_their_own(notebook) -> None:
     assert "course_utils.chat(" in "\n".join(code_cells(load(NOTEBOOK_DIR / notebook)))
     assert _own_chat_helpers(notebook) == []

@@ -14,10 +14,8 @@ EXERCISE_CHECK = "if not course_utils.exercise_is_blank(my_cosine"
 SEED = "seed=42,  # 分批的随机种子"
 
 
-def test_unmutated_notebook_passes_every_check(tmp_path) -> None:
-    ns = run_notebook(NB, until="cos_error_after < cos_error_before", workdir=tmp_path)
-    assert ns["trained_accuracy"] >= ns["base_accuracy"] and ns["cos_error_after"] < ns["cos_error_before"]
-    assert "✏️" in ns["__stdout__"]  # the blank exercise explains itself and lets the notebook go on
+# The unmutated notebook passing every check (and the blank exercise only printing its note) is what CI's notebook run
+# proves in every world; the tests below re-run only the prefix each mistake needs.
 
 
 def test_evaluating_on_the_training_split_is_caught(tmp_path) -> None:
