@@ -24,12 +24,11 @@ from .env import (
     torch_dtype,
     trainer_precision_flags,
 )
-from .errors import CourseError, NeedsGPUError, friendly_errors, require_gpu
+from .errors import CourseError, NeedsGPUError, friendly_errors
 from .generation import chat
 from .hub import course_cache_dir, hf_cache_dir
-from .links import colab_badge
 from .mode import current_mode, is_rehearsal, is_smoke, retry_hub, use_hf_mirror
-from .models import REGISTRY, describe_models, real_model_id, resolve_model
+from .models import REGISTRY, describe_models, resolve_model
 from .plots import plot_heatmap, plot_loss, setup_chinese_font
 
 __version__ = "0.1.0"
@@ -47,10 +46,10 @@ current_mode()  # decide real/smoke now, before any Hugging Face library is impo
 logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
 
 __all__ = [
-    "can_train_4bit", "chat", "check_close", "check_contains", "check_equal", "check_shape", "check_true", "CheckFailed",
-    "choose_precision", "colab_badge", "course_cache_dir", "CourseError", "current_mode", "describe_models",
+    "can_train_4bit", "chat", "check_close", "check_contains", "check_equal", "check_shape", "check_true",
+    "CheckFailed", "choose_precision", "course_cache_dir", "CourseError", "current_mode", "describe_models",
     "detect_hardware", "exercise_is_blank", "friendly_errors", "get_device", "Hardware", "hf_cache_dir", "in_colab",
     "is_rehearsal", "is_smoke", "load_course_dataset", "load_jsonl", "logits_are_finite", "NeedsGPUError",
-    "plot_heatmap", "plot_loss", "real_model_id", "REGISTRY", "report_environment", "require_gpu", "resolve_model",
-    "retry_hub", "set_seed", "setup_chinese_font", "torch_dtype", "trainer_precision_flags", "use_hf_mirror",
+    "plot_heatmap", "plot_loss", "REGISTRY", "report_environment", "resolve_model", "retry_hub", "set_seed",
+    "setup_chinese_font", "torch_dtype", "trainer_precision_flags", "use_hf_mirror",
 ]

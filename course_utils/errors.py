@@ -22,14 +22,6 @@ def no_gpu_message(what: str) -> str:
     )
 
 
-def require_gpu(what: str) -> None:
-    """Raise NeedsGPUError (in Chinese) when no CUDA device is visible."""
-    import torch
-
-    if not torch.cuda.is_available():
-        raise NeedsGPUError(no_gpu_message(what))
-
-
 OOM_HINT = (
     "GPU 显存不够了（CUDA out of memory）。可以这样做：\n"
     "1. 把 batch size（批大小）调小，比如从 8 改成 2；\n"

@@ -1,10 +1,10 @@
-"""Plumbing shared by the fine-tuning lessons (06 SFT with LoRA/QLoRA, 07 DPO).
+"""Plumbing shared by the fine-tuning lessons (06 SFT with LoRA/QLoRA, 07 DPO; the loss curves of 08 and 13 too).
 
 The notebooks show the learner every call that teaches something (``from_pretrained``, ``LoraConfig``,
 ``SFTConfig``, ``trainer.train``); this module only holds the parts that are the same in both lessons and
 would distract there: the 4-bit config built from the machine's precision, the Google Drive switch for
 checkpoints, the fix for trainable weights that trl casts to bf16, an fp16-overflow probe, a step counter for
-the resume demo and the before/after answer table.
+the resume demo, the before/after answer table and the logged loss curve of any trainer.
 
 Importing this module imports ``transformers`` (the step counter is a ``TrainerCallback``), so it is not
 imported by ``course_utils/__init__``: notebooks write ``from course_utils import finetune``.
@@ -124,3 +124,16 @@ def gpu_memory_gb() -> float | None:
     if not torch.cuda.is_available():
         return None
     return round(torch.cuda.memory_allocated() / 1024**3, 2)
+
+
+def logged_losses(trainer, key: str = "loss") -> tuple[list[int], list[float]]:
+    """(steps, values) of a logged metric from ``trainer.state.log_history`` (training loss by default).
+
+    Set ``logging_steps`` small (e.g. 1–5) in the config so there are enough points to draw a curve.
+    """
+    steps, values = [], []
+    for record in trainer.state.log_history:
+        if key in record and "step" in record:
+            steps.append(int(record["step"]))
+            values.append(float(record[key]))
+    return steps, values

@@ -140,7 +140,7 @@ def test_gpu_memory_is_none_without_cuda(monkeypatch) -> None:
 
 
 def test_logged_losses_reads_only_records_with_the_metric() -> None:
-    from course_utils.training import logged_losses
+    from course_utils.finetune import logged_losses
 
     history = [{"loss": 2.5, "step": 2}, {"eval_loss": 9.0, "step": 2}, {"loss": 1.5, "step": 4}, {"train_runtime": 1.0}]
     trainer = SimpleNamespace(state=SimpleNamespace(log_history=history))
