@@ -117,6 +117,21 @@ def before_after_table(questions: Sequence[str], before: Sequence[str], after: S
     return pd.DataFrame({"问题": list(questions), "训练前": list(before), "训练后": list(after)})
 
 
+def free_memory() -> None:
+    """Give back the memory of models no variable refers to any more (set those variables to None first).
+
+    On a CPU-only Colab (about 12.7 GB of RAM) every fp32 copy of Qwen2.5-0.5B costs about 2 GB; notebook 06 loads
+    several copies one after another (training, resume, merge, adapter demos) and must keep at most two alive.
+    """
+    import gc
+
+    import torch
+
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
 def gpu_memory_gb() -> float | None:
     """GPU memory currently held by tensors, in GiB; None without a CUDA GPU."""
     import torch

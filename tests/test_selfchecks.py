@@ -40,7 +40,7 @@ Notebook 04's hand-written maths is also tested on other shapes in tests/test_no
 | 08       | pad every batch to a fixed 64 tokens                             | §1 batch width == longest in batch            |
 | 08       | confusion matrix of the training split (`predict(train_tok)`)    | §3 row sums == test labels per class          |
 | 08       | count all LoRA-model parameters, frozen ones too                 | §6 count == peft's count                      |
-| 09       | compare with the first position `[0, 0]` instead of the last     | §2 generate's first token == top-1            |
+| 09       | the prompt's first token `generated[0, 0]` instead of the first new one | §2 generate's first token == top-1 |
 | 09       | few-shot examples sliced wrongly (`EXAMPLES[shots:]`)            | §3 examples only in the few-shot prompt       |
 | 09       | answer extractor takes the first number (`numbers[0]`)           | §4 last_number(sample) == 9                   |
 | 10       | Euclidean distance instead of cosine                             | §2 by hand == library                         |
@@ -182,9 +182,13 @@ MUTATIONS = {
                                       "lora_trainable = sum(p.numel() for p in lora_model.parameters())"},
                                      "check_equal(lora_trainable, peft_trainable"),
     # 09 ------------------------------------------------------------------------------------------------------
-    "09 first position instead of last": ("09_prompting_generation.ipynb",
-                                          {"top5 = logits[0, -1].topk(5)": "top5 = logits[0, 0].topk(5)"},
-                                          "check_equal(first_new.item()"),
+    # generate returns prompt + new tokens: index 0 is the prompt's first token, not the first new one. (Taking
+    # logits[0, 0] instead of [0, -1] is the other classic slip, but a 2-layer stand-in may rank the same token first at
+    # every position, so it cannot be shown to fail in smoke without luck.)
+    "09 first token of the prompt instead of the first new one": (
+        "09_prompting_generation.ipynb",
+        {'first_new = generated[0, inputs["input_ids"].shape[1]]': "first_new = generated[0, 0]"},
+        "check_equal(first_new.item()"),
     "09 few-shot slice wrong": ("09_prompting_generation.ipynb", {"for text, label in EXAMPLES[:shots]:": "for text, label in EXAMPLES[shots:]:"},
                                 "all(text in few for text, _ in EXAMPLES)"),
     "09 first number extracted": ("09_prompting_generation.ipynb", {"return int(numbers[-1]) if numbers": "return int(numbers[0]) if numbers"},
