@@ -9,6 +9,9 @@ Notebook 04's hand-written maths is also tested on other shapes in tests/test_no
 
 | notebook | the learner's mistake                                            | the check that catches it                     |
 |----------|------------------------------------------------------------------|-----------------------------------------------|
+| 00       | `backward()` run twice: the gradient is doubled                  | §5 w.grad == hand derivative                  |
+| 00       | `optimizer.zero_grad()` left out                                 | §5 loss falls, w ≈ 2                          |
+| 00       | `optimizer.step()` left out                                      | §5 loss falls, w ≈ 2                          |
 | 00       | slice a row `scores[0]` instead of a column `scores[:, 0]`       | §3 check_shape(first_col, [2])                |
 | 00       | forget `.item()`: `loss_number = loss`                           | §3 isinstance(loss_number, float)             |
 | 00       | hard-code `device = "cuda"` on a CPU runtime                     | §2 device == torch's own view                 |
@@ -86,6 +89,15 @@ MUTATIONS = {
     # 00 ------------------------------------------------------------------------------------------------------
     "00 row instead of column": ("00_colab_setup.ipynb", {"first_col = scores[:, 0]": "first_col = scores[0]"},
                                  "check_shape(first_col"),
+    "00 backward run twice (gradients add up)": (
+        "00_colab_setup.ipynb",
+        {"loss.backward()  # 反向传播：": "loss.backward(retain_graph=True); loss.backward()  # 反向传播："},
+        "check_close(w.grad, hand_grad"),
+    "00 zero_grad forgotten": ("00_colab_setup.ipynb",
+                               {"    optimizer.zero_grad()  # ① 清空上一步的梯度（不清空的话会一直累加）\n": ""},
+                               "losses[-1] < losses[0] * 0.001"),
+    "00 optimizer step forgotten": ("00_colab_setup.ipynb",
+                                    {"    optimizer.step()  # ④": "    pass  # ④"}, "losses[-1] < losses[0] * 0.001"),
     "00 no .item()": ("00_colab_setup.ipynb", {"loss_number = loss.item()": "loss_number = loss"},
                       "isinstance(loss_number, float)"),
     "00 device hard-coded cuda": ("00_colab_setup.ipynb",
