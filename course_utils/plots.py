@@ -69,10 +69,15 @@ def setup_chinese_font() -> str | None:
 
 def plot_loss(losses: Sequence[float], *, steps: Sequence[int] | None = None, title: str = "训练损失曲线",
               ax=None):
-    """A loss curve with Chinese labels; returns the matplotlib Axes."""
+    """A loss curve with Chinese labels, on ``ax`` (one panel of the caller's figure) or on a new figure.
+
+    Returns ``ax`` when the caller gave one; otherwise None, so that a notebook cell ending with this call shows the
+    plot and not also a line of text like ``<Axes: title=...>``.
+    """
     import matplotlib.pyplot as plt
 
     setup_chinese_font()
+    given = ax
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5))
     xs = list(steps) if steps is not None else list(range(1, len(losses) + 1))
@@ -81,7 +86,7 @@ def plot_loss(losses: Sequence[float], *, steps: Sequence[int] | None = None, ti
     ax.set_ylabel("损失（loss）")
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    return ax
+    return given
 
 
 def plot_heatmap(matrix, *, row_labels: Sequence[str], col_labels: Sequence[str], title: str = "",

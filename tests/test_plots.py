@@ -19,7 +19,7 @@ def _render_with_warnings(draw) -> list[str]:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        ax = draw()
+        ax = draw() or plt.gca()  # plot_loss on a new figure returns None: it is the current figure
         ax.figure.canvas.draw()
         plt.close(ax.figure)
     return [str(w.message) for w in caught if "Glyph" in str(w.message)]
@@ -57,9 +57,13 @@ def test_heatmap_labels_and_values() -> None:
 
 
 def test_loss_curve_uses_given_steps() -> None:
-    ax = plot_loss([3.0, 2.0], steps=[10, 20])
-    xs, ys = ax.lines[0].get_data()
+    import matplotlib.pyplot as plt
+
+    assert plot_loss([3.0, 2.0], steps=[10, 20]) is None  # a cell ending with the call shows no "<Axes ...>" text
+    xs, ys = plt.gca().lines[0].get_data()
     assert list(xs) == [10, 20] and list(ys) == [3.0, 2.0]
+    _, panel = plt.subplots()
+    assert plot_loss([1.0], ax=panel) is panel  # a panel of the caller's figure comes back
 
 
 def test_drawable_replaces_what_the_font_cannot_draw() -> None:
