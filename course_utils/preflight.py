@@ -77,8 +77,11 @@ def run_notebook(path: Path, out_dir: Path, cell_timeout: int = 1800) -> Result:
     failed_cell, error_text, hint, peak_ram, peak_gpu = None, "", "", None, None
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as workdir:
+        # the kernel's own start-up log (e.g. ipykernel 7's "running over TCP without encryption" note, one per
+        # notebook) says nothing an instructor can act on: keep only its errors out of the progress display
         client = NotebookClient(nb, timeout=cell_timeout, kernel_name="python3",
-                                resources={"metadata": {"path": workdir}})
+                                resources={"metadata": {"path": workdir}},
+                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
         with client.setup_kernel():
             pid = client.km.provisioner.process.pid if client.km.provisioner else None
             for index, cell in enumerate(nb.cells):
