@@ -14,6 +14,7 @@ from tools.relink import BADGE_LINK
 README = ROOT / "README.md"
 SYLLABUS = ROOT / "docs" / "syllabus.md"
 FAQ = ROOT / "docs" / "faq.md"
+BUDGETS = ROOT / "docs" / "budgets.md"
 REFERENCE = re.compile(r"`(\d\d_[a-z0-9_]+\.ipynb)`\s*·\s*「(.+?)」(?=；|$)")
 NAMES = [p.name for p in notebook_paths()]
 
@@ -45,6 +46,22 @@ def test_every_readme_badge_points_at_an_existing_notebook() -> None:
 def test_every_notebook_has_a_syllabus_week(name) -> None:
     weeks = re.split(r"^## ", SYLLABUS.read_text(encoding="utf-8"), flags=re.M)[1:]
     assert any(name in week for week in weeks), f"docs/syllabus.md 里没有哪一周安排了 {name}"
+
+
+def _budget_section(title: str) -> str:
+    sections = re.split(r"^## ", BUDGETS.read_text(encoding="utf-8"), flags=re.M)
+    (section,) = [s for s in sections if s.startswith(title)]
+    return section
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_notebook_has_measured_smoke_and_rehearsal_budgets(name) -> None:
+    """A new notebook is not done until its minutes and memory were measured (docs/budgets.md never estimates)."""
+    stem = name.removesuffix(".ipynb")
+    smoke = [row for row in _budget_section("冒烟模式").splitlines() if row.startswith(f"| {stem} |")]
+    assert smoke and re.match(rf"\| {stem} \| \d+ \| [\d.]+ \|", smoke[0]), f"docs/budgets.md 的冒烟表缺少 {stem} 的实测行"
+    rehearsal = [row for row in _budget_section("彩排").splitlines() if row.startswith(f"| {name[:2]} |")]
+    assert rehearsal and re.match(r"\| \d\d \| [\d.]+ \|", rehearsal[0]), f"docs/budgets.md 的彩排表缺少 {name[:2]} 的实测行"
 
 
 def test_faq_references_name_existing_sections() -> None:
