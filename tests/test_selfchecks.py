@@ -35,6 +35,7 @@ Notebook 04's hand-written maths is also tested on other shapes in tests/test_no
 | 06       | loss on the whole conversation (prompt tokens included)          | §2 question not in trained text               |
 | 06       | random LoRA init (`init_lora_weights=False`)                     | §4 untrained LoRA == base model               |
 | 06       | LoRA parameters counted as r × in × out                          | §4 hand count == peft's count                 |
+| 07       | sigmoid written without the minus sign in the exponent           | §2 my sigmoid == torch.sigmoid                |
 | 07       | rewards without the reference model                              | §2 losses == hand calculation                 |
 | 07       | forget the minus sign of −log σ                                  | §2 losses == hand calculation                 |
 | 07       | train on all rows (held-out questions leak into training)        | §1 no overlap with HELD_OUT                   |
@@ -168,6 +169,9 @@ MUTATIONS = {
                                 "expected += RANK * module.in_features * module.out_features"},
                                "check_equal(trainable, expected"),
     # 07 ------------------------------------------------------------------------------------------------------
+    "07 sigmoid without the minus sign": ("07_dpo.ipynb",
+                                          {"my_sigmoid = 1 / (1 + torch.exp(-xs))": "my_sigmoid = 1 / (1 + torch.exp(xs))"},
+                                          "check_close(my_sigmoid"),
     "07 reward without reference": ("07_dpo.ipynb",
                                     {"chosen_reward = beta * (policy_chosen - ref_chosen)": "chosen_reward = beta * policy_chosen",
                                      "rejected_reward = beta * (policy_rejected - ref_rejected)":
