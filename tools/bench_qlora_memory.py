@@ -21,13 +21,12 @@ def main(argv: list[str]) -> int:
     import torch
     from transformers import AutoModelForCausalLM, BitsAndBytesConfig, Qwen2Config, Qwen2ForCausalLM
 
-    from course_utils.imitations import facts
+    from course_utils.imitations import published_config
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model-id", default="Qwen/Qwen2.5-0.5B-Instruct")
     model_id = parser.parse_args(argv).model_id
-    published = {k: v for k, v in facts(model_id)["config"].items()
-                 if not k.startswith("_") and k not in ("transformers_version", "torch_dtype")}
+    published = published_config(model_id)
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         torch.manual_seed(0)
