@@ -30,6 +30,7 @@ from .hub import course_cache_dir, hf_cache_dir
 from .mode import current_mode, is_rehearsal, is_smoke, retry_hub, use_hf_mirror
 from .models import REGISTRY, describe_models, resolve_model
 from .plots import plot_heatmap, plot_loss, setup_chinese_font
+from .settings import lesson_settings, settings_column
 
 __version__ = "0.1.0"
 
@@ -49,7 +50,7 @@ __all__ = [
     "can_train_4bit", "chat", "check_close", "check_contains", "check_equal", "check_shape", "check_true",
     "CheckFailed", "choose_precision", "course_cache_dir", "CourseError", "current_mode", "describe_models",
     "detect_hardware", "exercise_is_blank", "friendly_errors", "get_device", "Hardware", "hf_cache_dir", "in_colab",
-    "is_rehearsal", "is_smoke", "load_course_dataset", "load_jsonl", "logits_are_finite", "NeedsGPUError",
+    "is_rehearsal", "is_smoke", "lesson_settings", "load_course_dataset", "load_jsonl", "logits_are_finite", "NeedsGPUError",
     "plot_heatmap", "plot_loss", "REGISTRY", "report_environment", "resolve_model", "retry_hub", "set_seed",
-    "setup_chinese_font", "torch_dtype", "trainer_precision_flags", "use_hf_mirror",
+    "settings_column", "setup_chinese_font", "torch_dtype", "trainer_precision_flags", "use_hf_mirror",
 ]

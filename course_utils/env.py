@@ -198,16 +198,22 @@ def report_environment() -> Hardware:
     return hw
 
 
-def logits_are_finite(model, tokenizer, text: str = "你好，请介绍一下你自己。") -> bool:
-    """One forward pass on ``text``: False when the logits contain NaN or inf.
+def logits_are_finite(model, tokenizer=None, text: str = "你好，请介绍一下你自己。", *, inputs=None) -> bool:
+    """One forward pass: False when the logits contain NaN or inf.
 
     Qwen2/2.5 in pure fp16 is reported to overflow on pre-Ampere GPUs (NaN logits, text of repeated "!"). This
-    probe catches it before training instead of after an hour of NaN losses.
+    probe catches it before training instead of after an hour of NaN losses. Text models: pass the tokenizer (it
+    encodes ``text``). Models that need more than text (a vision-language model's image and prompt): pass the
+    processor's output as ``inputs``.
     """
     import torch
 
     device = next(model.parameters()).device
-    inputs = tokenizer(text, return_tensors="pt").to(device)
+    if inputs is None:
+        if tokenizer is None:
+            raise CourseError("logits_are_finite 需要分词器（tokenizer=…）或者处理好的输入（inputs=…），二者给一个。")
+        inputs = tokenizer(text, return_tensors="pt")
+    inputs = inputs.to(device)
     with torch.no_grad():
         logits = model(**inputs).logits
     return bool(torch.isfinite(logits).all())

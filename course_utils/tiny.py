@@ -296,6 +296,9 @@ QWEN2_VL_VISION_TOKENS = ["<|vision_start|>", "<|vision_end|>", "<|vision_pad|>"
 VLM_SMOKE_MAX_PIXELS = 224 * 224  # the real processor allows 12845056 (3584 x 3584); smoke keeps images small
 
 
+END_OF_WORD = "\ue000"  # a private-use character standing for CLIP's "</w>" while the merges are learned
+
+
 def clip_bpe_files(size: int) -> tuple[dict[str, int], list[tuple[str, str]]]:
     """vocab and merges of a CLIP-style BPE (``</w>`` marks a word's end) with exactly ``size`` tokens.
 
@@ -312,23 +315,30 @@ def clip_bpe_files(size: int) -> tuple[dict[str, int], list[tuple[str, str]]]:
              if not (w.startswith("[") and w.endswith("]"))]
     cjk = " ".join(chr(code) for code in CJK_BLOCK)  # each character a word: byte merges, as CLIP has for Chinese
     corpus = [" ".join(w[2:] if w.startswith("##") else w for w in words), *bundled_texts(), cjk]
-    bpe = Tokenizer(models.BPE(end_of_word_suffix="</w>"))
-    bpe.normalizer = normalizers.Sequence([normalizers.NFC(), normalizers.Replace(Regex(r"\s+"), " "),
-                                           normalizers.Lowercase()])
-    bpe.pre_tokenizer = pre_tokenizers.Sequence([
+    splitter = Tokenizer(models.BPE())  # only its normaliser and pre-tokeniser are used: CLIP's word splitting
+    splitter.normalizer = normalizers.Sequence([normalizers.NFC(), normalizers.Replace(Regex(r"\s+"), " "),
+                                                normalizers.Lowercase()])
+    splitter.pre_tokenizer = pre_tokenizers.Sequence([
         pre_tokenizers.Split(Regex(r"""'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+"""),
                              behavior="removed", invert=True),
         pre_tokenizers.ByteLevel(add_prefix_space=False),
     ])
+    # The word end is marked by one extra symbol in the alphabet rather than the trainer's end_of_word_suffix: the
+    # trainer numbers suffixed symbols in hash order, which broke ties between equally frequent merges differently on
+    # every build; with every symbol in the (sorted) initial alphabet the merges are the same on every build.
+    words = [piece + END_OF_WORD for text in corpus
+             for piece, _ in splitter.pre_tokenizer.pre_tokenize_str(splitter.normalizer.normalize_str(text))]
     base = alphabet + [symbol + "</w>" for symbol in alphabet]
     wanted = size - len(base) - len(CLIP_SPECIALS)
-    trainer = trainers.BpeTrainer(vocab_size=len(base) + wanted + 2000, initial_alphabet=alphabet,
-                                  end_of_word_suffix="</w>", show_progress=False)
-    bpe.train_from_iterator(corpus, trainer=trainer)
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    trainer = trainers.BpeTrainer(vocab_size=len(base) + wanted + 6000, initial_alphabet=[*alphabet, END_OF_WORD],
+                                  show_progress=False)
+    bpe.train_from_iterator([" ".join(words)], trainer=trainer)
     vocab = {token: index for index, token in enumerate(base)}
     merges: list[tuple[str, str]] = []
     for merge in json.loads(bpe.to_str())["model"]["merges"]:
-        left, right = merge.split(" ") if isinstance(merge, str) else merge
+        left, right = (part.replace(END_OF_WORD, "</w>") for part in (merge.split(" ") if isinstance(merge, str) else merge))
         if len(merges) == wanted:
             break
         if left in vocab and right in vocab and left + right not in vocab:

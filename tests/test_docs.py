@@ -99,3 +99,37 @@ def test_every_lesson_reference_points_to_a_notebook_in_the_right_tense() -> Non
 
 def test_lesson_reference_check_can_fail() -> None:
     assert LESSON_REFERENCE.findall("第 12 课会用到") == ["12"] and FUTURE_TENSE.findall("（第 6 课会讲：……）") == ["6"]
+
+
+def _readme_row(name: str) -> list[str]:
+    (row,) = [line for line in README.read_text(encoding="utf-8").splitlines()
+              if line.startswith("|") and colab_badge(name) in line]
+    return [cell.strip() for cell in row.strip().strip("|").split("|")]
+
+
+def _readme_column(title: str) -> int:
+    header = next(line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith("| 课 |"))
+    return [cell.strip() for cell in header.strip().strip("|").split("|")].index(title)
+
+
+def _header_learner_time(name: str) -> str:
+    """The 预计用时 cell of the table in the notebook's title cell."""
+    title = "".join(load(NOTEBOOK_DIR / name)["cells"][0]["source"])
+    rows = [line for line in title.splitlines() if line.startswith("|") and not line.startswith("|---")]
+    head, values = ([c.strip() for c in row.strip().strip("|").split("|")] for row in rows[-2:])
+    return values[head.index("预计用时")]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_course_map_times_agree_with_the_notebook_and_the_budgets(name) -> None:
+    """README shows the learner's time (as the notebook's own header says) and the machine's time (as measured in
+    docs/budgets.md, or 「尚未测量」) — issue #14: the course map never carries an estimate of machine time."""
+    row = _readme_row(name)
+    assert row[_readme_column("学员用时")] == _header_learner_time(name), f"{name}：README 的学员用时和笔记本开头的不一致"
+    stem = name.removesuffix(".ipynb")
+    measured = [r for r in _budget_section("课程地图的机器用时").splitlines() if r.startswith(f"| {stem} |")]
+    assert measured, f"docs/budgets.md「课程地图的机器用时」缺少 {stem}"
+    t4, cpu = (cell.strip() for cell in measured[0].strip().strip("|").split("|")[1:3])
+    for value in (t4, cpu):
+        assert value == "尚未测量" or re.fullmatch(r"约 \d+ 分钟", value), f"{stem}：机器用时只写实测的「约 N 分钟」或「尚未测量」"
+    assert row[_readme_column("机器用时（T4 ｜ 只有 CPU）")] == f"{t4} ｜ {cpu}", f"{name}：README 的机器用时和 budgets.md 不一致"

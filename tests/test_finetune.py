@@ -146,3 +146,17 @@ def test_logged_losses_reads_only_records_with_the_metric() -> None:
     trainer = SimpleNamespace(state=SimpleNamespace(log_history=history))
     assert logged_losses(trainer) == ([2, 4], [2.5, 1.5])
     assert logged_losses(trainer, "eval_loss") == ([2], [9.0])
+
+
+@pytest.mark.parametrize(("fill", "finite"), [(0.5, True), (float("nan"), False)])
+def test_logits_are_finite_takes_prepared_inputs(fill, finite) -> None:
+    """A vision-language model needs the image too (notebook 12): the processor's output goes in as ``inputs``."""
+    from transformers import BatchEncoding
+
+    inputs = BatchEncoding({"input_ids": torch.tensor([[1, 2, 3, 4]])})
+    assert course_utils.logits_are_finite(_FakeLM(fill), inputs=inputs) is finite
+
+
+def test_logits_are_finite_without_tokenizer_or_inputs_is_explained() -> None:
+    with pytest.raises(course_utils.CourseError, match="tokenizer=…"):
+        course_utils.logits_are_finite(_FakeLM(0.5))

@@ -257,3 +257,14 @@ def test_vlm_standin_keeps_qwen2_vl_image_token_arithmetic(smoke_path) -> None:
                                                {"type": "text", "text": "描述这张图片。"}]}]
     answer = pipeline("image-text-to-text", model=path)(text=with_image, max_new_tokens=3)
     assert answer[0]["generated_text"][-1]["role"] == "assistant"
+
+
+def test_clip_style_bpe_is_the_same_on_every_build() -> None:
+    """Rebuilding a stand-in or imitation must give the same tokenizer (issue #17: the trainer numbered the word-end
+    symbols in hash order, so equally frequent merges were chosen differently on every build, even in one process)."""
+    from course_utils.tiny import clip_bpe_files
+
+    first, second = clip_bpe_files(49408), clip_bpe_files(49408)
+    assert first == second
+    vocab, merges = first
+    assert len(vocab) == 49408 and vocab["a</w>"] == 320 and vocab["<|endoftext|>"] == 49407

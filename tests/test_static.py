@@ -115,3 +115,32 @@ def test_colab_requirements_follow_the_install_policy() -> None:
         assert requirement.name.lower() in by_name, f"{requirement.name} 不在 pyproject.toml 里"
         assert requirement.specifier == by_name[requirement.name.lower()].specifier, (
             f"{requirement} 和 pyproject.toml 里的 {by_name[requirement.name.lower()]} 不一致")
+
+
+def _mentions_world(node: ast.AST) -> bool:
+    """True when an expression asks which world it is in (is_smoke(), is_rehearsal(), current_mode())."""
+    return any(isinstance(sub, ast.Attribute | ast.Name) and (getattr(sub, "attr", None) or getattr(sub, "id", None))
+               in {"is_smoke", "is_rehearsal", "current_mode"} for sub in ast.walk(node))
+
+
+def _only_prints(body: list[ast.stmt]) -> bool:
+    return all(isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
+               and isinstance(stmt.value.func, ast.Name) and stmt.value.func.id == "print" for stmt in body)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_world_dependent_numbers_live_in_the_settings_table(path) -> None:
+    """Settings that differ between worlds sit in one course_utils.lesson_settings table per notebook (issue #17,
+    item 4); elsewhere a notebook may ask which world it is in only to print a note, never to pick a value."""
+    nb = load(path)
+    tables = sum(source.count("lesson_settings(") for source in code_cells(nb))
+    assert tables <= 1, f"{path.name}: {tables} settings tables; one per lesson"
+    for tree in parsed_cells(nb):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.IfExp | ast.Assign | ast.AnnAssign | ast.keyword) and _mentions_world(node):
+                raise AssertionError(f"{path.name}: a value depends on the world: {ast.unparse(node)[:120]!r} — "
+                                     "put it in the lesson_settings table")
+            if isinstance(node, ast.If) and _mentions_world(node.test):
+                assert _only_prints(node.body) and _only_prints(node.orelse), (
+                    f"{path.name}: `if {ast.unparse(node.test)}:` does more than print a note: "
+                    "put the differing value in the lesson_settings table")
