@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import string
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -176,57 +178,42 @@ def _labels(id2label: dict[int, str]) -> dict:
     return {"id2label": id2label, "label2id": {v: k for k, v in id2label.items()}}
 
 
-def build_sentiment_zh(folder: Path) -> None:
-    from transformers import BertForSequenceClassification
+@dataclass(frozen=True)
+class BertStandin:
+    """One small BERT stand-in: which head, which vocabulary, which labels, and whether it is trained on course data."""
 
-    tokenizer = bert_chinese_tokenizer()
+    head: str  # the transformers class, e.g. "BertForSequenceClassification"
+    english: bool = False  # the real bert-base-uncased vocabulary instead of the Chinese character vocabulary
+    labels: dict[int, str] | None = None  # id2label of a classifier or tagger (label2id is derived)
+    num_labels: int | None = None  # a head without named labels (the reranker's single score)
+    bake: tuple[str, int] | None = None  # (bundled data file, steps): trained a few seconds so that it classifies
+
+
+BERT_STANDINS: dict[str, BertStandin] = {
+    "sentiment_zh": BertStandin("BertForSequenceClassification", labels=SENTIMENT_ZH_LABELS,
+                                bake=("sentiment_zh.jsonl", 120)),
+    "sentiment_en": BertStandin("BertForSequenceClassification", english=True, labels=SENTIMENT_EN_LABELS,
+                                bake=("sentiment_en.jsonl", 80)),
+    "bert_mlm_zh": BertStandin("BertForMaskedLM"),
+    "ner_zh": BertStandin("BertForTokenClassification", labels=dict(enumerate(NER_LABELS))),
+    "zero_shot": BertStandin("BertForSequenceClassification", labels=NLI_LABELS),
+    "reranker": BertStandin("BertForSequenceClassification", num_labels=1),
+}
+
+
+def build_bert(spec: BertStandin, folder: Path) -> None:
+    """A 2-layer BERT with the stand-in's head, vocabulary and labels (seed 0), baked on course data if asked."""
+    import transformers
+
+    tokenizer = english_bert_tokenizer() if spec.english else bert_chinese_tokenizer()
+    extra = _labels(spec.labels) if spec.labels else {}
+    if spec.num_labels is not None:
+        extra["num_labels"] = spec.num_labels
     torch.manual_seed(0)
-    model = BertForSequenceClassification(_bert_config(len(tokenizer), **_labels(SENTIMENT_ZH_LABELS)))
-    bake_classifier(model, tokenizer, load_jsonl("sentiment_zh.jsonl"), steps=120)
-    _save(model, tokenizer, folder)
-
-
-def build_sentiment_en(folder: Path) -> None:
-    from transformers import BertForSequenceClassification
-
-    tokenizer = english_bert_tokenizer()
-    torch.manual_seed(0)
-    model = BertForSequenceClassification(_bert_config(len(tokenizer), **_labels(SENTIMENT_EN_LABELS)))
-    bake_classifier(model, tokenizer, load_jsonl("sentiment_en.jsonl"), steps=80)
-    _save(model, tokenizer, folder)
-
-
-def build_bert_mlm_zh(folder: Path) -> None:
-    from transformers import BertForMaskedLM
-
-    tokenizer = bert_chinese_tokenizer()
-    torch.manual_seed(0)
-    _save(BertForMaskedLM(_bert_config(len(tokenizer))), tokenizer, folder)
-
-
-def build_ner_zh(folder: Path) -> None:
-    from transformers import BertForTokenClassification
-
-    tokenizer = bert_chinese_tokenizer()
-    torch.manual_seed(0)
-    config = _bert_config(len(tokenizer), **_labels(dict(enumerate(NER_LABELS))))
-    _save(BertForTokenClassification(config), tokenizer, folder)
-
-
-def build_zero_shot(folder: Path) -> None:
-    from transformers import BertForSequenceClassification
-
-    tokenizer = bert_chinese_tokenizer()
-    torch.manual_seed(0)
-    _save(BertForSequenceClassification(_bert_config(len(tokenizer), **_labels(NLI_LABELS))), tokenizer, folder)
-
-
-def build_reranker(folder: Path) -> None:
-    from transformers import BertForSequenceClassification
-
-    tokenizer = bert_chinese_tokenizer()
-    torch.manual_seed(0)
-    model = BertForSequenceClassification(_bert_config(len(tokenizer), num_labels=1))
+    model = getattr(transformers, spec.head)(_bert_config(len(tokenizer), **extra))
+    if spec.bake is not None:
+        data_file, steps = spec.bake
+        bake_classifier(model, tokenizer, load_jsonl(data_file), steps=steps)
     _save(model, tokenizer, folder)
 
 
@@ -477,12 +464,7 @@ def _save(model, tokenizer, folder: Path) -> None:
 
 
 BUILDERS: dict[str, Callable[[Path], None]] = {
-    "sentiment_zh": build_sentiment_zh,
-    "sentiment_en": build_sentiment_en,
-    "bert_mlm_zh": build_bert_mlm_zh,
-    "ner_zh": build_ner_zh,
-    "zero_shot": build_zero_shot,
-    "reranker": build_reranker,
+    **{name: partial(build_bert, spec) for name, spec in BERT_STANDINS.items()},
     "chat": build_chat,
     "gpt2": build_gpt2,
     "seq2seq": build_seq2seq,
