@@ -144,3 +144,16 @@ def test_world_dependent_numbers_live_in_the_settings_table(path) -> None:
                 assert _only_prints(node.body) and _only_prints(node.orelse), (
                     f"{path.name}: `if {ast.unparse(node.test)}:` does more than print a note: "
                     "put the differing value in the lesson_settings table")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_one_import_style_for_course_utils(path) -> None:
+    """`import course_utils` and `from course_utils import <module>`; each call then names where it comes from
+    (`rag.chunk_documents(...)`, `finetune.logged_losses(...)`), so a learner can always find the code (issue #17)."""
+    for tree in parsed_cells(load(path)):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("course_utils."):
+                raise AssertionError(f"{path.name}: `from {node.module} import …` — write `from course_utils import "
+                                     f"{node.module.split('.')[1]}` and call `{node.module.split('.')[1]}.<name>(…)`")
+            if isinstance(node, ast.Import) and any(a.name.startswith("course_utils.") for a in node.names):
+                raise AssertionError(f"{path.name}: `import course_utils.…` — write `from course_utils import <module>`")
