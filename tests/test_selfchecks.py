@@ -19,15 +19,33 @@ Notebook 04's hand-written maths is also tested on other shapes in tests/test_no
 | 01       | a task name pipeline does not know (`"情感分析"`)                    | §1 official name in SUPPORTED_TASKS           |
 | 01       | compare the label with "positive" instead of using id2label      | §5 correct >= 15                              |
 | 01       | ask for one label only (no `top_k=None`)                         | §6 scores sum to 1                            |
+| 01       | glue a sub-word back with its `##` (`+ piece` not `+ piece[2:]`) | §6 glued words == the sentence's words        |
+| 01       | decode GPT-2 token by token and join (half characters → �)       | §8 decode(ids) == the Chinese sentence        |
 | 02       | decode without `skip_special_tokens=True`                        | §1 round trip equals the sentence             |
 | 02       | feed the [CLS] hidden state instead of `pooler_output` to the head | §4 backbone + head == full model            |
 | 02       | softmax over the batch dimension (`dim=0`)                       | §6 my scores == pipeline scores               |
+| 02       | cross-entropy without the minus sign (`torch.log(p)`)            | §5 −log p == F.cross_entropy                  |
+| 02       | LM-head scores of the last position only (`.logits[:, -1]`)      | §4 shape [1, tokens, vocab_size]              |
 | 03       | count characters instead of tokens for the real length           | §1 mask sums == real lengths                  |
-| 03       | call the model without `attention_mask`                          | §2 batch logits == alone logits               |
-| 03       | right padding for generation                                     | §5 left-padded batch == one by one            |
+| 03       | call the model without `attention_mask`                          | §3 batch logits == alone logits               |
+| 03       | right padding for generation                                     | §6 left-padded batch == one by one            |
+| 03       | no `truncation=True` for a text longer than 512 positions        | §4 length <= max_position_embeddings          |
+| 03       | `padding=True` where a fixed `max_length` was meant              | §5 shapes == [2, longest], [2, 32]            |
+| 03       | the collator pads every batch to a fixed 64 tokens               | §5 batch width == longest in batch            |
+| 03       | right padding: the short row's last position is a pad            | §6 last column == each prompt's last token    |
+| 03       | padding positions keep their ids as labels (no -100)             | §7 my labels == the LM collator's labels      |
+| 03       | `max_length` counted in characters, not tokens                   | §8 max_length output == max_new_tokens output |
 | 04       | softmax over the query dimension (`dim=-2`)                      | §3 out0 == scaled_dot_product_attention       |
 | 04       | sin in the left half, cos in the right half                      | §2 pe row == formula                          |
 | 04       | mask after softmax (multiply weights by 0)                       | §4 masked weights == model's attentions       |
+| 04       | causal mask the wrong way round (`tril`: hides the past)         | §4 masked weights == model's attentions       |
+| 04       | linear weight used without `.T` (square matrix: no error)        | toolbox 1 bill == hand sums == F.linear       |
+| 04       | broadcast without `unsqueeze(1)` (`nums * nums`)                 | toolbox 2 table == nested loops               |
+| 04       | `view(2, 2, 3)` instead of `view(2, 3, 2)`                       | toolbox 3 one subject == plain slices         |
+| 04       | `transpose(1, 2)` instead of `transpose(0, 1)`                   | toolbox 3 one subject == plain slices         |
+| 04       | `repeat` instead of `repeat_interleave` for KV heads             | §5 query head j gets KV head j // groups      |
+| 04       | RMS without `keepdim=True` (columns divided, no error)           | §6 every row has RMS 1                        |
+| 04       | `masked_fill` condition reversed (keeps what should go)          | §8 kept == plain Python if/else               |
 | 05       | cosine with an L2 index (`IndexFlatL2`)                          | §4 FAISS top 5 == brute force                 |
 | 05       | keep the prompt in the answer (no slicing of new tokens)         | §1 my chat == course_utils.chat               |
 | 05       | no overlap between chunks (`OVERLAP = 0`)                        | §2 neighbouring chunks share a sentence       |
@@ -45,11 +63,21 @@ Notebook 04's hand-written maths is also tested on other shapes in tests/test_no
 | 08       | confusion matrix of the training split (`predict(train_tok)`)    | §3 row sums == test labels per class          |
 | 08       | count all LoRA-model parameters, frozen ones too                 | §6 count == peft's count                      |
 | 09       | the prompt's first token `generated[0, 0]` instead of the first new one | §2 generate's first token == top-1 |
-| 09       | few-shot examples sliced wrongly (`EXAMPLES[shots:]`)            | §3 examples only in the few-shot prompt       |
-| 09       | answer extractor takes the first number (`numbers[0]`)           | §4 last_number(sample) == 9                   |
+| 09       | few-shot examples sliced wrongly (`EXAMPLES[shots:]`)            | §4 examples only in the few-shot prompt       |
+| 09       | answer extractor takes the first number (`numbers[0]`)           | §5 last_number(sample) == 9                   |
+| 09       | one-shot example placed after the real question                  | §4 example once, before the question          |
+| 09       | library defaults `GenerationConfig()` taken for the model's own  | §6 values == generation_config.json           |
+| 09       | `TextStreamer` without `skip_prompt=True`                         | §6 streamed text == decoded new tokens        |
 | 10       | Euclidean distance instead of cosine                             | §2 by hand == library                         |
 | 10       | zero-shot label descriptions in the wrong order                  | §4 zero-shot better than chance               |
 | 10       | c-TF-IDF without the IDF factor                                  | §6 keywords == hand calculation               |
+| 10       | precision and recall swapped in the hand-written function         | §3 toy net: hand == sklearn                   |
+| 10       | "macro" average computed as micro (= accuracy)                    | §3 toy net: hand == sklearn                   |
+| 10       | y_true and y_pred swapped when scoring the reviews                | §3 hand == classification_report              |
+| 10       | label names compared without .lower() ('Negative' vs 'negative')  | §3 looked-up names exist in the output        |
+| 10       | positive and negative label names passed in the wrong order       | §3 lookup by name == argmax prediction        |
+| 10       | item2vec: co-bought labels shuffled across the pairs              | §5 every co-bought pair > every other pair    |
+| 10       | item2vec: optimizer.step() left out (vectors stay random)         | §5 every co-bought pair > every other pair    |
 """
 
 from __future__ import annotations
@@ -114,6 +142,12 @@ MUTATIONS = {
         {'pred_ids = [label_to_id[p["label"]] for p in preds]': 'pred_ids = [1 if p["label"] == "positive" else 0 for p in preds]'},
         "correct >= 15"),
     "01 no top_k=None": ("01_pipeline.ipynb", {"不算差\", top_k=None)": "不算差\")"}, "total, 1.0"),
+    "01 sub-word glued with its ##": ("01_pipeline.ipynb",
+                                      {"words[-1] = words[-1] + piece[2:]": "words[-1] = words[-1] + piece"},
+                                      "check_equal(words, en_ner_sentence"),
+    "01 GPT-2 decoded token by token": ("01_pipeline.ipynb",
+                                        {"back = gpt2_tokenizer.decode(zh_ids)": 'back = "".join(pieces_zh)'},
+                                        "check_equal(back,"),
     # 02 ------------------------------------------------------------------------------------------------------
     "02 decode keeps specials": ("02_behind_the_pipeline.ipynb",
                                  {"clean = tokenizer.decode(encoded, skip_special_tokens=True)":
@@ -124,6 +158,12 @@ MUTATIONS = {
     "02 softmax over batch": ("02_behind_the_pipeline.ipynb",
                               {"probs = torch.softmax(logits, dim=-1)": "probs = torch.softmax(logits, dim=0)"},
                               "check_close(my_scores, pipe_scores"),
+    "02 cross-entropy without the minus sign": ("02_behind_the_pipeline.ipynb",
+                                                {"my_loss = -torch.log(p_right)": "my_loss = torch.log(p_right)"},
+                                                "check_close(my_loss, lib_loss"),
+    "02 LM head: last position only": ("02_behind_the_pipeline.ipynb",
+                                       {"lm_logits = lm(**lm_inputs).logits  #": "lm_logits = lm(**lm_inputs).logits[:, -1]  #"},
+                                       "check_shape(lm_logits"),
     # 03 ------------------------------------------------------------------------------------------------------
     "03 characters not tokens": ("03_attention_mask_padding.ipynb",
                                  {'real_lengths = [len(tokenizer(s)["input_ids"]) for s in sentences]':
@@ -135,6 +175,28 @@ MUTATIONS = {
     "03 right padding for generation": ("03_attention_mask_padding.ipynb",
                                         {"chat_tokenizer.padding_side = side": 'chat_tokenizer.padding_side = "right"'},
                                         'results["left"], alone_answers'),
+    "03 no truncation past 512": ("03_attention_mask_padding.ipynb",
+                                  {'fixed = en_tokenizer(long_en, truncation=True, return_tensors="pt")':
+                                   'fixed = en_tokenizer(long_en, return_tensors="pt")'},
+                                  "<= en_model.config.max_position_embeddings"),
+    "03 padding=True instead of max_length": ("03_attention_mask_padding.ipynb",
+                                              {'padding="max_length", max_length=32': "padding=True, max_length=32"},
+                                              "[[2, max(real_lengths)], [2, 32]]"),
+    "03 collator pads to a fixed length": (
+        "03_attention_mask_padding.ipynb",
+        {"collator = DataCollatorWithPadding(tokenizer=tokenizer)":
+         'collator = DataCollatorWithPadding(tokenizer=tokenizer, padding="max_length", max_length=64)'},
+        "widths_ok and dynamic_pads"),
+    "03 last position is a pad": ("03_attention_mask_padding.ipynb",
+                                  {'chat_tokenizer.padding_side = "left"  # 再试左边':
+                                   'chat_tokenizer.padding_side = "right"  # 再试左边'},
+                                  "left_ids[:, -1].tolist(), real_last"),
+    "03 pad labels not -100": ("03_attention_mask_padding.ipynb",
+                               {'my_labels[train_batch["attention_mask"] == 0] = -100': "pass"},
+                               "my_labels.tolist(), train_batch"),
+    "03 max_length in characters": ("03_attention_mask_padding.ipynb",
+                                    {"budget = prompt_len + N_NEW": "budget = len(prompts[0]) + N_NEW"},
+                                    "by_total.tolist(), by_new.tolist()"),
     # 04 ------------------------------------------------------------------------------------------------------
     "04 softmax over queries": ("04_transformer_internals.ipynb",
                                 {"weights = scores.softmax(dim=-1)": "weights = scores.softmax(dim=-2)"},
@@ -147,6 +209,34 @@ MUTATIONS = {
                               {"masked_weights = masked_scores.softmax(dim=-1)":
                                "masked_weights = scores.softmax(dim=-1) * (causal_mask == 0)"},
                               "check_close(masked_weights[0, 0]"),
+    "04 causal mask the wrong way round": ("04_transformer_internals.ipynb",
+                                           {'torch.full((T, T), float("-inf"), device=device).triu(diagonal=1)':
+                                            'torch.full((T, T), float("-inf"), device=device).tril(diagonal=-1)'},
+                                           "check_close(masked_weights[0, 0]"),
+    "04 toolbox: weight used without .T": ("04_transformer_internals.ipynb",
+                                           {"bill = qty @ prices.T + fee": "bill = qty @ prices + fee"},
+                                           "F.linear(qty, prices, fee)"),
+    "04 toolbox: broadcast without unsqueeze": ("04_transformer_internals.ipynb",
+                                                {"table = col * nums": "table = nums * nums"},
+                                                "check_equal(table, by_loops"),
+    "04 toolbox: view with the sizes swapped": ("04_transformer_internals.ipynb",
+                                                {"pieces = sheets.view(2, 3, 2)": "pieces = sheets.view(2, 2, 3)"},
+                                                "check_equal(by_subject[1], math_pile"),
+    "04 toolbox: transpose of the wrong dims": ("04_transformer_internals.ipynb",
+                                                {"by_subject = pieces.transpose(0, 1)":
+                                                 "by_subject = pieces.transpose(1, 2)"},
+                                                "check_equal(by_subject[1], math_pile"),
+    "04 repeat instead of repeat_interleave": ("04_transformer_internals.ipynb",
+                                               {"per_member = leaders.repeat_interleave(2)":
+                                                "per_member = leaders.repeat(2)"},
+                                               "check_equal(per_member"),
+    "04 RMS without keepdim": ("04_transformer_internals.ipynb",
+                               {"row_rms = pair.pow(2).mean(dim=-1, keepdim=True).sqrt()":
+                                "row_rms = pair.pow(2).mean(dim=-1).sqrt()"},
+                               "normed.pow(2).mean(dim=-1).sqrt(), [1.0, 1.0]"),
+    "04 masked_fill with the condition reversed": ("04_transformer_internals.ipynb",
+                                                   {"low = votes < 3": "low = votes >= 3"},
+                                                   "check_equal(kept"),
     # 05 ------------------------------------------------------------------------------------------------------
     "05 L2 index for cosine": ("05_rag.ipynb", {"index = faiss.IndexFlatIP(chunk_vectors.shape[1])":
                                                 "index = faiss.IndexFlatL2(chunk_vectors.shape[1])"},
@@ -155,7 +245,7 @@ MUTATIONS = {
                                                   "new_tokens = output[0]"}, "course_utils.chat(chat_model"),
     "05 no overlap": ("05_rag.ipynb", {"OVERLAP = 1  #": "OVERLAP = 0  #"}, "all_valid and overlapped"),
     "05 MRR over chunks": ("05_rag.ipynb",
-                           {'unique_in_order(c.doc_id for c, _ in search(q["question"], k=15))':
+                           {'rag.unique_in_order(c.doc_id for c, _ in search(q["question"], k=15))':
                             '[c.doc_id for c, _ in search(q["question"], k=15)]'}, "mrr_by_hand"),
     # 06 ------------------------------------------------------------------------------------------------------
     "06 loss on the prompt": ("06_sft_qlora.ipynb",
@@ -209,6 +299,20 @@ MUTATIONS = {
                                 "all(text in few for text, _ in EXAMPLES)"),
     "09 first number extracted": ("09_prompting_generation.ipynb", {"return int(numbers[-1]) if numbers": "return int(numbers[0]) if numbers"},
                                   "check_equal(last_number(sample)"),
+    "09 one-shot example after the question": (
+        "09_prompting_generation.ipynb",
+        {"one_shot = [shot_question, shot_answer, new_question]": "one_shot = [new_question, shot_question, shot_answer]"},
+        "0 <= example_at < question_at"),
+    # the smoke stand-in's file sets only eos/pad ids, which an empty GenerationConfig() leaves at None: the check bites
+    "09 library defaults instead of the model's": (
+        "09_prompting_generation.ipynb",
+        {"gen_defaults = model.generation_config  #":
+         "from transformers import GenerationConfig\ngen_defaults = GenerationConfig()  #"},
+        "same = all(getattr(gen_defaults"),
+    "09 streamer prints the prompt too": ("09_prompting_generation.ipynb",
+                                          {"streamer = TextStreamer(tokenizer, skip_prompt=True":
+                                           "streamer = TextStreamer(tokenizer, skip_prompt=False"},
+                                          "check_equal(streamed_text.strip()"),
     # 10 ------------------------------------------------------------------------------------------------------
     "10 cosine without lengths": ("10_embeddings.ipynb",
                                   {"by_hand = float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))":
@@ -220,6 +324,31 @@ MUTATIONS = {
     "10 c-TF-IDF without IDF": ("10_embeddings.ipynb",
                                 {"n / total * math.log(1 + len(counts) / clusters_with_word[w])": "n / total"},
                                 "toy_keywords"),
+    "10 precision and recall swapped": ("10_embeddings.ipynb",
+                                        {"    return precision, recall  # 一次返回两个数":
+                                         "    return recall, precision  # 一次返回两个数"},
+                                        "list(sk_p) + list(sk_r)"),
+    "10 micro instead of macro": ("10_embeddings.ipynb",
+                                  {"macro_p = sum(hand_p) / len(hand_p)": "macro_p = micro"},
+                                  "list(sk_p) + list(sk_r)"),
+    "10 y_true and y_pred swapped": ("10_embeddings.ipynb",
+                                     {"precision_recall(y_test, lr_pred, cls)": "precision_recall(lr_pred, y_test, cls)"},
+                                     'report["macro avg"]["precision"]'),
+    "10 label names not lower-cased": ("10_embeddings.ipynb",
+                                       {"return name.strip().lower()": "return name.strip()"},
+                                       "all(k in model_names for k in keys)"),
+    "10 label names in the wrong order": ("10_embeddings.ipynb",
+                                          {"fixed = [pick(o, keys[1], keys[0]) for o in outputs]":
+                                           "fixed = [pick(o, keys[0], keys[1]) for o in outputs]"},
+                                          "check_equal(fixed, zero_shot_pred"),
+    "10 item2vec pairs shuffled": ("10_embeddings.ipynb",
+                                   {"item_vectors = torch.nn.Embedding(len(items), 8)":
+                                    "targets = targets[torch.randperm(len(targets))]\n"
+                                    "item_vectors = torch.nn.Embedding(len(items), 8)"},
+                                   "min(together_sims) > max(apart_sims)"),
+    "10 item2vec never updated": ("10_embeddings.ipynb",
+                                  {"    optimizer.step()  # 优化器按梯度更新商品向量": "    pass  # 优化器按梯度更新商品向量"},
+                                  "min(together_sims) > max(apart_sims)"),
 }
 
 

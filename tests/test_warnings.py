@@ -20,7 +20,7 @@ EXECUTED = os.environ.get("EXECUTED_NOTEBOOKS", "")
 
 
 def _executed() -> list[Path]:
-    return sorted(Path(EXECUTED).glob("*.ipynb")) if EXECUTED else []
+    return sorted(Path(EXECUTED).rglob("*.ipynb")) if EXECUTED else []  # .ci/test: one folder per notebook
 
 
 @pytest.mark.skipif(not EXECUTED, reason="set EXECUTED_NOTEBOOKS to a folder of executed notebooks (.ci/test does)")
