@@ -32,7 +32,8 @@ OOM_HINT = (
 
 NETWORK_HINT = (
     "下载模型或数据失败：连不上 Hugging Face Hub。\n"
-    "怎么办：1. 检查网络；2. 在国内可以在导入 transformers 之前运行 course_utils.use_hf_mirror() 使用社区镜像；\n"
+    "怎么办：1. 检查网络；2. 在国内可以用社区镜像：菜单「代码执行程序 → 重启会话」，在 import course_utils 那一格下面\n"
+    "加一行 course_utils.use_hf_mirror()，再从头运行（镜像必须在导入 transformers 之前打开，每一课的笔记本各开一次）；\n"
     "3. 没有网络时，设置环境变量 COURSE_MODE=smoke，用课程自带的小模型离线练习。"
 )
 

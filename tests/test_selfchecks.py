@@ -12,6 +12,7 @@ Notebook 04's hand-written maths is also tested on other shapes in tests/test_no
 | 00       | `backward()` run twice: the gradient is doubled                  | §5 w.grad == hand derivative                  |
 | 00       | `optimizer.zero_grad()` left out                                 | §5 loss falls, w ≈ 2                          |
 | 00       | `optimizer.step()` left out                                      | §5 loss falls, w ≈ 2                          |
+| 00       | lr experiment: `zero_grad()` left out (gradients add up)         | §5 w_big == hand-computed SGD steps           |
 | 00       | slice a row `scores[0]` instead of a column `scores[:, 0]`       | §3 check_shape(first_col, [2])                |
 | 00       | forget `.item()`: `loss_number = loss`                           | §3 isinstance(loss_number, float)             |
 | 00       | hard-code `device = "cuda"` on a CPU runtime                     | §2 device == torch's own view                 |
@@ -46,6 +47,11 @@ Notebook 04's hand-written maths is also tested on other shapes in tests/test_no
 | 04       | `repeat` instead of `repeat_interleave` for KV heads             | §5 query head j gets KV head j // groups      |
 | 04       | RMS without `keepdim=True` (columns divided, no error)           | §6 every row has RMS 1                        |
 | 04       | `masked_fill` condition reversed (keeps what should go)          | §8 kept == plain Python if/else               |
+| 04       | RoPE: only q rotated, k left where it was                        | §2 dot(50, 48) == library rotation at (3, 1)  |
+| 04       | rotation formula with a wrong sign                               | §2 rotate == apply_rotary_pos_emb             |
+| 04       | attention_mask turned the wrong way (1 → −∞, 0 → 0)              | §4 weights == pad column deleted              |
+| 04       | padding mask not added to the scores                             | §4 weights == pad column deleted              |
+| 04       | left-padded batch run without `attention_mask`                   | §4 real rows == unpadded ref attentions       |
 | 05       | cosine with an L2 index (`IndexFlatL2`)                          | §4 FAISS top 5 == brute force                 |
 | 05       | keep the prompt in the answer (no slicing of new tokens)         | §1 my chat == course_utils.chat               |
 | 05       | no overlap between chunks (`OVERLAP = 0`)                        | §2 neighbouring chunks share a sentence       |
@@ -134,6 +140,9 @@ MUTATIONS = {
                                   "torch.cuda.is_available(), ok="),
     "00 device gpu": ("00_colab_setup.ipynb", {"device = course_utils.get_device()  #": 'device = "gpu"  #'},
                       "torch.cuda.is_available(), ok="),
+    "00 lr experiment without zero_grad": ("00_colab_setup.ipynb",
+                                           {"    big_optimizer.zero_grad()  # 和上面一样的四步：清空梯度\n": ""},
+                                           "check_close(w_big.item(), hand_w"),
     # 01 ------------------------------------------------------------------------------------------------------
     "01 task name in Chinese": ("01_pipeline.ipynb", {'my_task = "sentiment-analysis"': 'my_task = "情感分析"'},
                                 "official in SUPPORTED_TASKS"),
@@ -237,6 +246,24 @@ MUTATIONS = {
     "04 masked_fill with the condition reversed": ("04_transformer_internals.ipynb",
                                                    {"low = votes < 3": "low = votes >= 3"},
                                                    "check_equal(kept"),
+    "04 RoPE: only q rotated": ("04_transformer_internals.ipynb",
+                                {"rotate(k_pair, k_pos * freq)).item()": "k_pair).item()"},
+                                "check_close(rope_dot(50, 48)"),
+    "04 RoPE: rotation with a wrong sign": ("04_transformer_internals.ipynb",
+                                            {"a * math.sin(angle) + b * math.cos(angle)])":
+                                             "a * math.sin(angle) - b * math.cos(angle)])"},
+                                            "check_close(rotate(k_pair, 1.2)"),
+    "04 padding mask the wrong way round": ("04_transformer_internals.ipynb",
+                                            {'torch.where(pad_mask == 1, 0.0, float("-inf"))':
+                                             'torch.where(pad_mask == 0, 0.0, float("-inf"))'},
+                                            "check_close(pad_weights[:, :3], without_pad"),
+    "04 padding mask not added": ("04_transformer_internals.ipynb",
+                                  {"both_masks = toy_causal + pad_row  #": "both_masks = toy_causal  #"},
+                                  "check_close(pad_weights[:, :3], without_pad"),
+    "04 left padding without attention_mask": ("04_transformer_internals.ipynb",
+                                               {"model(input_ids=left_ids, attention_mask=left_mask, output_attentions=True)":
+                                                "model(input_ids=left_ids, output_attentions=True)"},
+                                               "check_close(with_mask[0, :, 1:, 1:]"),
     # 05 ------------------------------------------------------------------------------------------------------
     "05 L2 index for cosine": ("05_rag.ipynb", {"index = faiss.IndexFlatIP(chunk_vectors.shape[1])":
                                                 "index = faiss.IndexFlatL2(chunk_vectors.shape[1])"},
