@@ -25,7 +25,7 @@ from typing import Any
 from .errors import CourseError
 
 COLUMNS = ("smoke", "gpu", "cpu")
-COLUMN_TITLES = {"smoke": "冒烟（离线测试）", "gpu": "GPU（如 T4）", "cpu": "只有 CPU"}
+COLUMN_TITLES = {"smoke": "离线测试（迷你模型）", "gpu": "GPU（如 T4）", "cpu": "只有 CPU"}
 COLUMN_REASONS = {
     "smoke": "离线冒烟模式：迷你替身模型，数字取小，几秒钟跑完",
     "gpu": "检测到 NVIDIA GPU",

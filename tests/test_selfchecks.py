@@ -68,6 +68,7 @@ Notebook 04's hand-written maths is also tested on other shapes in tests/test_no
 | 08       | pad every batch to a fixed 64 tokens                             | §1 batch width == longest in batch            |
 | 08       | confusion matrix of the training split (`predict(train_tok)`)    | §3 row sums == test labels per class          |
 | 08       | count all LoRA-model parameters, frozen ones too                 | §6 count == peft's count                      |
+| 08       | warm-up counted from 1 (`(t + 1) / W`): the first step not at 0  | §5 hand formula == the library's scheduler    |
 | 09       | the prompt's first token `generated[0, 0]` instead of the first new one | §2 generate's first token == top-1 |
 | 09       | few-shot examples sliced wrongly (`EXAMPLES[shots:]`)            | §4 examples only in the few-shot prompt       |
 | 09       | answer extractor takes the first number (`numbers[0]`)           | §5 last_number(sample) == 9                   |
@@ -314,6 +315,9 @@ MUTATIONS = {
                                      {"lora_trainable = sum(p.numel() for p in lora_model.parameters() if p.requires_grad)":
                                       "lora_trainable = sum(p.numel() for p in lora_model.parameters())"},
                                      "check_equal(lora_trainable, peft_trainable"),
+    "08 warm-up counted from 1": ("08_finetune_classifier.ipynb",
+                                  {"my_lrs = [round(t / WARMUP if t < WARMUP": "my_lrs = [round((t + 1) / WARMUP if t < WARMUP"},
+                                  "check_equal(my_lrs, library_lrs"),
     # 09 ------------------------------------------------------------------------------------------------------
     # generate returns prompt + new tokens: index 0 is the prompt's first token, not the first new one. (Taking
     # logits[0, 0] instead of [0, -1] is the other classic slip, but a 2-layer stand-in may rank the same token first at
