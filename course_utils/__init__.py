@@ -30,7 +30,7 @@ from .hub import course_cache_dir, hf_cache_dir
 from .mode import current_mode, is_rehearsal, is_smoke, retry_hub, use_hf_mirror
 from .models import REGISTRY, describe_models, resolve_model
 from .plots import plot_heatmap, plot_loss, setup_chinese_font
-from .settings import lesson_settings, settings_column
+from .settings import lesson_settings
 
 __version__ = "0.1.0"
 
@@ -52,5 +52,5 @@ __all__ = [
     "detect_hardware", "exercise_is_blank", "friendly_errors", "get_device", "Hardware", "hf_cache_dir", "in_colab",
     "is_rehearsal", "is_smoke", "lesson_settings", "load_course_dataset", "load_jsonl", "logits_are_finite", "NeedsGPUError",
     "plot_heatmap", "plot_loss", "REGISTRY", "report_environment", "resolve_model", "retry_hub", "set_seed",
-    "settings_column", "setup_chinese_font", "torch_dtype", "trainer_precision_flags", "use_hf_mirror",
+    "setup_chinese_font", "torch_dtype", "trainer_precision_flags", "use_hf_mirror",
 ]

@@ -36,23 +36,29 @@ ENV_OVERRIDE = "COURSE_SETTINGS_COLUMN"
 Row = tuple[str, Any, Any, Any, str]
 
 
+def _column_and_reason() -> tuple[str, str]:
+    """The column this machine uses and why, decided in one place (smoke, the override, or the hardware)."""
+    from .env import detect_hardware
+    from .mode import is_smoke
+
+    if is_smoke():
+        return "smoke", COLUMN_REASONS["smoke"]
+    forced = os.environ.get(ENV_OVERRIDE, "").strip().lower()
+    if forced:
+        if forced not in ("gpu", "cpu"):
+            raise CourseError(f"环境变量 {ENV_OVERRIDE}={forced!r} 不认识：只能是 gpu 或 cpu（或者删掉它，按这台机器自动选择）。")
+        return forced, f"环境变量 {ENV_OVERRIDE} 指定的"
+    column = "gpu" if detect_hardware().device == "cuda" else "cpu"
+    return column, COLUMN_REASONS[column]
+
+
 def settings_column() -> str:
     """Which column this machine uses: "smoke", "gpu" or "cpu".
 
     Smoke always uses its own column (the stand-ins are built for it). Otherwise an NVIDIA GPU picks "gpu", anything
     else "cpu"; ``COURSE_SETTINGS_COLUMN=gpu|cpu`` overrides that choice (CI's rehearsal stage forces "gpu").
     """
-    from .env import detect_hardware
-    from .mode import is_smoke
-
-    if is_smoke():
-        return "smoke"
-    forced = os.environ.get(ENV_OVERRIDE, "").strip().lower()
-    if forced:
-        if forced not in ("gpu", "cpu"):
-            raise CourseError(f"环境变量 {ENV_OVERRIDE}={forced!r} 不认识：只能是 gpu 或 cpu（或者删掉它，按这台机器自动选择）。")
-        return forced
-    return "gpu" if detect_hardware().device == "cuda" else "cpu"
+    return _column_and_reason()[0]
 
 
 def _check_rows(rows: Sequence[Row]) -> None:
@@ -92,10 +98,8 @@ def lesson_settings(*rows: Row, show: bool = True) -> dict[str, Any]:
     Each row is ``(name, smoke_value, gpu_value, cpu_value, description)``. ``show=False`` only returns the dict.
     """
     _check_rows(rows)
-    column = settings_column()
+    column, reason = _column_and_reason()
     if show:
-        forced = column != "smoke" and os.environ.get(ENV_OVERRIDE, "").strip()
-        reason = f"环境变量 {ENV_OVERRIDE} 指定的" if forced else COLUMN_REASONS[column]
         print(f"本课设置：这台机器用「{COLUMN_TITLES[column]}」这一列（{reason}）。")
         _display(settings_table(rows, column))
     position = 1 + COLUMNS.index(column)

@@ -302,10 +302,9 @@ def clip_bpe_files(size: int) -> tuple[dict[str, int], list[tuple[str, str]]]:
              if not (w.startswith("[") and w.endswith("]"))]
     cjk = " ".join(chr(code) for code in CJK_BLOCK)  # each character a word: byte merges, as CLIP has for Chinese
     corpus = [" ".join(w[2:] if w.startswith("##") else w for w in words), *bundled_texts(), cjk]
-    splitter = Tokenizer(models.BPE())  # only its normaliser and pre-tokeniser are used: CLIP's word splitting
-    splitter.normalizer = normalizers.Sequence([normalizers.NFC(), normalizers.Replace(Regex(r"\s+"), " "),
-                                                normalizers.Lowercase()])
-    splitter.pre_tokenizer = pre_tokenizers.Sequence([
+    normalizer = normalizers.Sequence([normalizers.NFC(), normalizers.Replace(Regex(r"\s+"), " "),
+                                       normalizers.Lowercase()])
+    word_splitter = pre_tokenizers.Sequence([  # CLIP's word splitting, then GPT-2's byte symbols
         pre_tokenizers.Split(Regex(r"""'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+"""),
                              behavior="removed", invert=True),
         pre_tokenizers.ByteLevel(add_prefix_space=False),
@@ -314,7 +313,7 @@ def clip_bpe_files(size: int) -> tuple[dict[str, int], list[tuple[str, str]]]:
     # trainer numbers suffixed symbols in hash order, which broke ties between equally frequent merges differently on
     # every build; with every symbol in the (sorted) initial alphabet the merges are the same on every build.
     words = [piece + END_OF_WORD for text in corpus
-             for piece, _ in splitter.pre_tokenizer.pre_tokenize_str(splitter.normalizer.normalize_str(text))]
+             for piece, _ in word_splitter.pre_tokenize_str(normalizer.normalize_str(text))]
     base = alphabet + [symbol + "</w>" for symbol in alphabet]
     wanted = size - len(base) - len(CLIP_SPECIALS)
     bpe = Tokenizer(models.BPE())

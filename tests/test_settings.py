@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from course_utils import env, lesson_settings, mode, settings_column
+from course_utils import env, lesson_settings, mode
 from course_utils.env import Hardware
 from course_utils.errors import CourseError
-from course_utils.settings import settings_table
+from course_utils.settings import settings_column, settings_table
 
 ROWS = (
     ("max_steps", 24, -1, 30, "最多训练几步"),

@@ -19,8 +19,9 @@ from pathlib import Path
 
 def main(argv: list[str]) -> int:
     import torch
-    from transformers import AutoModelForCausalLM, BitsAndBytesConfig, Qwen2Config, Qwen2ForCausalLM
+    from transformers import AutoModelForCausalLM, Qwen2Config, Qwen2ForCausalLM
 
+    from course_utils.finetune import qlora_config  # the notebooks' own 4-bit recipe, measured as they use it
     from course_utils.imitations import published_config
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -36,9 +37,8 @@ def main(argv: list[str]) -> int:
         fp16_gib = fp16.get_memory_footprint() / 1024**3
         params = fp16.num_parameters()
         del fp16
-        quant = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
-                                   bnb_4bit_compute_dtype=torch.float16)
-        q4 = AutoModelForCausalLM.from_pretrained(folder, quantization_config=quant, dtype=torch.float16)
+        q4 = AutoModelForCausalLM.from_pretrained(folder, quantization_config=qlora_config(torch.float16),
+                                                  dtype=torch.float16)
         q4_gib = q4.get_memory_footprint() / 1024**3
         embed_gib = q4.get_input_embeddings().weight.nbytes / 1024**3
     print(f"parameters: {params:,}")
