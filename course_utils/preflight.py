@@ -44,6 +44,7 @@ class Result:
     failed_cell: int | None = None
     error: str = ""
     hint: str = ""
+    later_failures: tuple[int, ...] = ()  # with keep_going: the cells that failed after the first one
 
 
 def _peak_rss_gib(pid: int) -> float | None:
@@ -67,14 +68,16 @@ def _failure(error: Exception) -> tuple[str, str]:
     return f"{name}: {first_line}"[:200], hint.group(1).strip() if hint else ""
 
 
-def run_notebook(path: Path, out_dir: Path, cell_timeout: int = 1800) -> Result:
-    """Execute one notebook in a fresh kernel in a temporary folder; save the executed copy into ``out_dir``."""
+def run_notebook(path: Path, out_dir: Path, cell_timeout: int = 1800, keep_going: bool = False) -> Result:
+    """Execute one notebook in a fresh kernel in a temporary folder; save the executed copy into ``out_dir``.
+    ``keep_going``: run every cell even after one failed (the minutes then cover the whole notebook)."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(path, as_version=4)
-    failed_cell, error_text, hint, peak_ram, peak_gpu = None, "", "", None, None
+    failed_cells: list[int] = []
+    error_text, hint, peak_ram, peak_gpu = "", "", None, None
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as workdir:
         # the kernel's own start-up log (e.g. ipykernel 7's "running over TCP without encryption" note, one per
@@ -88,10 +91,12 @@ def run_notebook(path: Path, out_dir: Path, cell_timeout: int = 1800) -> Result:
                 try:
                     client.execute_cell(cell, index)
                 except CellExecutionError as error:
-                    failed_cell = index
-                    error_text, hint = _failure(error)
-                    break
-            if failed_cell is None:  # ask the same kernel for its GPU peak, in a cell that is not saved
+                    if not failed_cells:
+                        error_text, hint = _failure(error)
+                    failed_cells.append(index)
+                    if not keep_going:
+                        break
+            if not failed_cells:  # ask the same kernel for its GPU peak, in a cell that is not saved
                 probe = nbformat.v4.new_code_cell(GPU_PEAK_PROBE)
                 nb.cells.append(probe)
                 client.execute_cell(probe, len(nb.cells) - 1)
@@ -104,7 +109,9 @@ def run_notebook(path: Path, out_dir: Path, cell_timeout: int = 1800) -> Result:
     minutes = (time.perf_counter() - start) / 60
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out_dir / path.name)
-    return Result(path.name, failed_cell is None, minutes, peak_ram, peak_gpu, failed_cell, error_text, hint)
+    first = failed_cells[0] if failed_cells else None
+    return Result(path.name, not failed_cells, minutes, peak_ram, peak_gpu, first, error_text, hint,
+                  tuple(failed_cells[1:]))
 
 
 def environment_line() -> str:
@@ -132,6 +139,8 @@ def format_table(results: list[Result]) -> str:
     lines = ["| 笔记本 | 结果 | 分钟 | GPU 峰值 GiB | 内存峰值 GiB |", "|---|---|---|---|---|"]
     for r in results:
         outcome = "✅ 通过" if r.passed else f"❌ 第 {r.failed_cell} 个单元格：{r.error}" + (f"（提示：{r.hint}）" if r.hint else "")
+        if r.later_failures:
+            outcome += f"；之后出错的单元格：第 {'、'.join(map(str, r.later_failures))} 个"
         lines.append(f"| {r.notebook} | {outcome} | {r.minutes:.2f} | {number(r.peak_gpu_gib)} | {number(r.peak_ram_gib)} |")
     return "\n".join(lines)
 
@@ -168,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="保存运行过的笔记本（带输出）的文件夹；放进 Google Drive 就写 /content/drive/MyDrive/…")
     parser.add_argument("--from", dest="source", type=Path, default=None, help="从这个文件夹读笔记本（默认：课程仓库）")
     parser.add_argument("--cell-timeout", type=int, default=1800, help="单个单元格最多运行几秒（默认 1800）")
+    parser.add_argument("--keep-going", action="store_true",
+                        help="某个单元格出错后继续运行后面的单元格（默认停下）：一次看到所有出错的地方，分钟数也是整本的")
     args = parser.parse_args(argv)
 
     paths = find_notebooks(args.notebooks, args.source, args.out / "source")
@@ -176,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results = []
     for path in tqdm(paths, desc="运行笔记本", unit="本"):
-        results.append(run_notebook(path, args.out, args.cell_timeout))
+        results.append(run_notebook(path, args.out, args.cell_timeout, args.keep_going))
     print(format_table(results))
     print(environment_line())
     failed = [r for r in results if not r.passed]

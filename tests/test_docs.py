@@ -131,6 +131,6 @@ def test_course_map_times_agree_with_the_notebook_and_the_budgets(name) -> None:
     assert measured, f"docs/budgets.md「课程地图的机器用时」缺少 {stem}"
     t4, cpu = (cell.strip() for cell in measured[0].strip().strip("|").split("|")[1:3])
     for value in (t4, cpu):
-        assert value == "尚未测量" or re.fullmatch(r"[约≤] \d+ 分钟", value), (
-            f"{stem}：机器用时只写实测的「约 N 分钟」（或测量时机器被占用的上限「≤ N 分钟」）或「尚未测量」")
+        assert value in ("尚未测量", "不到 1 分钟") or re.fullmatch(r"[约≤] \d+ 分钟", value), (
+            f"{stem}：机器用时只写实测的「约 N 分钟」「不到 1 分钟」（或测量时机器被占用的上限「≤ N 分钟」）或「尚未测量」")
     assert row[_readme_column("机器用时（T4 ｜ 只有 CPU）")] == f"{t4} ｜ {cpu}", f"{name}：README 的机器用时和 budgets.md 不一致"

@@ -486,3 +486,83 @@ def test_qwen2_vl_imitation_keeps_tokens_template_and_image_token_arithmetic(bui
     assert out.shape[1] == inputs["input_ids"].shape[1] + 3
     generation = GenerationConfig.from_pretrained(folder)
     assert generation.eos_token_id == [151645, 151643] and generation.pad_token_id == 151643
+
+
+# ------------------------------------------------------------------------------------- COURSE_IMITATION_SIZE=full
+
+# The published depth and width of each real model (its config.json, sources per model): what a full-size imitation
+# must instantiate, so that minutes and memory measured on it (docs/budgets.md) are those of the real network.
+PUBLISHED_SIZES = {
+    "Qwen/Qwen2.5-0.5B-Instruct": {"num_hidden_layers": 24, "hidden_size": 896, "intermediate_size": 4864},
+    "Qwen/Qwen2.5-1.5B-Instruct": {"num_hidden_layers": 28, "hidden_size": 1536, "intermediate_size": 8960},
+    "uer/roberta-base-finetuned-jd-binary-chinese": {"num_hidden_layers": 12, "hidden_size": 768},
+    "google-bert/bert-base-chinese": {"num_hidden_layers": 12, "hidden_size": 768},
+    "hfl/rbt3": {"num_hidden_layers": 3, "hidden_size": 768},
+    "uer/roberta-base-finetuned-cluener2020-chinese": {"num_hidden_layers": 12, "hidden_size": 768},
+    "BAAI/bge-small-zh-v1.5": {"num_hidden_layers": 4, "hidden_size": 512},
+    "distilbert/distilbert-base-uncased-finetuned-sst-2-english": {"n_layers": 6, "dim": 768},
+    "google-bert/bert-base-uncased": {"num_hidden_layers": 12, "hidden_size": 768},
+    "MoritzLaurer/mDeBERTa-v3-base-mnli-xnli": {"num_hidden_layers": 12, "hidden_size": 768},
+    "csebuetnlp/mT5_multilingual_XLSum": {"num_layers": 12, "num_decoder_layers": 12, "d_model": 768},
+    "BAAI/bge-reranker-base": {"num_hidden_layers": 12, "hidden_size": 768},
+    "openai-community/gpt2": {"n_layer": 12, "n_embd": 768},
+    "openai/clip-vit-base-patch32": {"text_config.num_hidden_layers": 12, "text_config.hidden_size": 512,
+                                     "vision_config.num_hidden_layers": 12, "vision_config.hidden_size": 768},
+    "OFA-Sys/chinese-clip-vit-base-patch16": {"text_config.num_hidden_layers": 12, "text_config.hidden_size": 768,
+                                              "vision_config.num_hidden_layers": 12, "vision_config.hidden_size": 768},
+    "Qwen/Qwen2-VL-2B-Instruct": {"num_hidden_layers": 28, "hidden_size": 1536,
+                                  "vision_config.depth": 32, "vision_config.embed_dim": 1280},
+}
+
+
+class _Instantiated(Exception):
+    """Raised by the recorder instead of drawing a full-size network's weights."""
+
+
+def _config_to_instantiate(real_id: str, monkeypatch, tmp_path: Path) -> dict:
+    """The config a builder would draw random weights for, recorded instead of building the model."""
+    import transformers
+
+    from course_utils import imitations
+
+    def record(_folder, config, *_args, **_kwargs):
+        raise _Instantiated(config)
+
+    def record_qwen(config):
+        raise _Instantiated(config.to_dict())
+
+    monkeypatch.setattr(imitations, "_save_weights", record)
+    monkeypatch.setattr(transformers, "Qwen2ForCausalLM", record_qwen)
+    with pytest.raises(_Instantiated) as recorded:
+        BUILDERS[real_id](real_id, tmp_path)
+    return recorded.value.args[0]
+
+
+def _lookup(config: dict, dotted: str):
+    for key in dotted.split("."):
+        config = config[key]
+    return config
+
+
+def test_every_imitation_has_its_published_size_listed() -> None:
+    assert set(PUBLISHED_SIZES) == set(BUILDERS) - {"sentence-transformers/all-MiniLM-L6-v2"}  # MiniLM is real
+
+
+@pytest.mark.parametrize("real_id", sorted(PUBLISHED_SIZES))
+def test_full_size_imitations_instantiate_the_published_network(real_id: str, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("COURSE_IMITATION_SIZE", "full")
+    full = _config_to_instantiate(real_id, monkeypatch, tmp_path)
+    assert {key: _lookup(full, key) for key in PUBLISHED_SIZES[real_id]} == PUBLISHED_SIZES[real_id]
+    monkeypatch.setenv("COURSE_IMITATION_SIZE", "small")  # the default: every imitation is smaller than the real one
+    small = _config_to_instantiate(real_id, monkeypatch, tmp_path)
+    assert all(_lookup(small, key) <= value for key, value in PUBLISHED_SIZES[real_id].items())
+    assert any(_lookup(small, key) < value for key, value in PUBLISHED_SIZES[real_id].items())
+
+
+def test_an_unknown_imitation_size_is_refused_in_chinese(monkeypatch) -> None:
+    from course_utils.errors import CourseError
+    from course_utils.imitations import full_size
+
+    monkeypatch.setenv("COURSE_IMITATION_SIZE", "huge")
+    with pytest.raises(CourseError, match="只能是 small"):
+        full_size()

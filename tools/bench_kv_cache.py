@@ -1,6 +1,7 @@
 """Benchmark: generation with and without the KV cache on a full-size imitation of Qwen2.5-0.5B-Instruct.
 
-    python tools/bench_kv_cache.py [--new-tokens 16 64 256] [--repeats 3] [--device cpu|cuda] [--dtype fp32|fp16]
+    python tools/bench_kv_cache.py [--new-tokens 16 64 256] [--repeats 3] [--uncached-repeats N]
+                                   [--device cpu|cuda] [--dtype fp32|fp16]
 
 Notebook 04 claims that the KV cache makes generation much faster and that the gain grows with the length. The
 2-layer stand-in cannot show it (its cost is all overhead), so this builds the real config
@@ -45,9 +46,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--model-id", default="Qwen/Qwen2.5-0.5B-Instruct")
     parser.add_argument("--new-tokens", type=int, nargs="+", default=[16, 64, 256])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--uncached-repeats", type=int, default=None,
+                        help="repeats without the cache (default: --repeats); one run of 256 tokens takes tens of "
+                             "minutes on 2 CPU cores")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--dtype", choices=["fp32", "fp16"], default="fp32")
     args = parser.parse_args(argv)
+    uncached_repeats = args.repeats if args.uncached_repeats is None else args.uncached_repeats
     published = published_config(args.model_id)
     torch.manual_seed(0)
     dtype = torch.float16 if args.dtype == "fp16" else torch.float32
@@ -58,11 +63,12 @@ def main(argv: list[str]) -> int:
     _timed_generate(model, inputs, 4, True)  # warm-up: first calls pay one-off costs
     where = torch.cuda.get_device_name() if args.device == "cuda" else f"CPU, {torch.get_num_threads()} threads"
     print(f"{args.model_id} full-size imitation ({model.num_parameters():,} parameters, {args.dtype}) on {where}; "
-          f"torch {torch.__version__}, transformers {transformers.__version__}; {args.repeats} repeats each")
+          f"torch {torch.__version__}, transformers {transformers.__version__}; {args.repeats} repeats with the cache, "
+          f"{uncached_repeats} without")
     print(f"{'new tokens':>10} | {'with cache: median (min–max) s':>32} | {'without: median (min–max) s':>30} | ratio")
     for new_tokens in args.new_tokens:
-        runs = {cache: [_timed_generate(model, inputs, new_tokens, cache) for _ in range(args.repeats)]
-                for cache in (True, False)}
+        runs = {cache: [_timed_generate(model, inputs, new_tokens, cache) for _ in range(repeats)]
+                for cache, repeats in ((True, args.repeats), (False, uncached_repeats))}
         cached, uncached = (statistics.median(runs[c]) for c in (True, False))
         spread = {c: f"{statistics.median(r):7.2f} ({min(r):.2f}–{max(r):.2f})" for c, r in runs.items()}
         print(f"{new_tokens:>10} | {spread[True]:>32} | {spread[False]:>30} | {uncached / cached:5.2f}x", flush=True)
