@@ -293,9 +293,9 @@ def _bake_on_reviews(folder: Path, config: dict, *, keep_head: bool) -> None:
 
 def _fit_head_on_frozen_features(classifier, tokenizer, rows: list[dict], steps: int = 300) -> None:
     """Full size only: train the classification head alone, on sentence features the random encoder computes once.
-    Baking the whole 102M-parameter network as the small imitation does would take about an hour on 2 CPU cores; a
-    full-size imitation exists to measure minutes and memory, and the head alone still makes the classifier follow the
-    bundled labels (01's pipeline then classifies those reviews as the small imitation does)."""
+    Baking the whole 102M-parameter network as the small imitation does is too slow on 2 CPU cores (a first build
+    spent 7 minutes in its 120 steps and was stopped unfinished); a full-size imitation exists to measure minutes and
+    memory, and the head alone still makes the classifier follow the bundled labels."""
     import torch
 
     texts = [row["text"] for row in rows]
