@@ -283,10 +283,11 @@ def _bake_on_reviews(folder: Path, config: dict, *, keep_head: bool) -> None:
         return
     tokenizer = AutoTokenizer.from_pretrained(folder)
     classifier = BertForSequenceClassification.from_pretrained(folder, num_labels=2)
+    reviews = load_jsonl("sentiment_zh.jsonl")
     if full_size():
-        _fit_head_on_frozen_features(classifier, tokenizer, load_jsonl("sentiment_zh.jsonl"))
+        _fit_head_on_frozen_features(classifier, tokenizer, reviews)
     else:
-        bake_classifier(classifier, tokenizer, load_jsonl("sentiment_zh.jsonl"), steps=120)
+        bake_classifier(classifier, tokenizer, reviews, steps=120)
     (classifier if keep_head else classifier.bert).save_pretrained(folder)
     _write_json(folder / "config.json", config)
 
@@ -298,9 +299,9 @@ def _fit_head_on_frozen_features(classifier, tokenizer, rows: list[dict], steps:
     memory, and the head alone still makes the classifier follow the bundled labels."""
     import torch
 
-    texts = [row["text"] for row in rows]
-    labels = torch.tensor([row["label"] for row in rows])
-    batch = tokenizer(texts, padding=True, truncation=True, max_length=64, return_tensors="pt")
+    from .tiny import labelled_batch
+
+    batch, labels = labelled_batch(tokenizer, rows)
     classifier.eval()
     with torch.no_grad():
         features = classifier.bert(**batch).pooler_output  # what the head reads in BertForSequenceClassification

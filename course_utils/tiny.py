@@ -113,16 +113,20 @@ def bpe_tokenizer(vocab_size: int = 3000, *, chat: bool = True):
 # ----------------------------------------------------------------------------------------------- training
 
 
+def labelled_batch(tokenizer, rows: list[dict]) -> tuple[dict, torch.Tensor]:
+    """Labelled rows as one padded batch (at most 64 tokens each) and their labels: what every classifier bake reads."""
+    batch = tokenizer([row["text"] for row in rows], padding=True, truncation=True, max_length=64, return_tensors="pt")
+    return batch, torch.tensor([row["label"] for row in rows])
+
+
 def bake_classifier(model, tokenizer, rows: list[dict], steps: int, lr: float = 3e-3) -> None:
     """A few seconds of full-batch-ish training so the tiny classifier really separates the bundled labels."""
-    texts = [row["text"] for row in rows]
-    labels = torch.tensor([row["label"] for row in rows])
-    batch = tokenizer(texts, padding=True, truncation=True, max_length=64, return_tensors="pt")
+    batch, labels = labelled_batch(tokenizer, rows)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
     generator = torch.Generator().manual_seed(0)
     model.train()
     for _ in range(steps):
-        pick = torch.randperm(len(texts), generator=generator)[:64]
+        pick = torch.randperm(len(labels), generator=generator)[:64]
         out = model(**{k: v[pick] for k, v in batch.items()}, labels=labels[pick])
         out.loss.backward()
         optimizer.step()
